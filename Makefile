@@ -1,0 +1,71 @@
+# LINk Governance: the conventional Plone make targets.
+#   make start   install what is missing, create the demo site if missing, serve on http://127.0.0.1:8080
+#   make test    the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BUILDOUT_CFG ?= buildout.cfg
+SITE_ID ?= links
+FORCE ?=
+DEMO ?= 1
+export TZ := Europe/London
+
+BUILDOUT_SOURCES := $(BUILDOUT_CFG) $(wildcard profiles/*.cfg) src/links.content/pyproject.toml src/links.policy/pyproject.toml
+
+.PHONY: help
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/bin/buildout:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (e.g. 'apt-get install python3.11 python3.11-venv')."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-buildout.txt
+
+.installed.cfg: $(VENV)/bin/buildout $(BUILDOUT_SOURCES)
+	./scripts/system-deps.sh runtime
+	$(VENV)/bin/buildout -N -c $(BUILDOUT_CFG)
+	@touch .installed.cfg
+
+.PHONY: install
+install: .installed.cfg ## Build: virtualenv, buildout, system libraries for PDFs
+
+.PHONY: create-site
+create-site: install ## Create the site 'links' with demo content (FORCE=1 recreates it, DEMO=0 leaves out demo data)
+	FORCE=$(FORCE) DEMO=$(DEMO) SITE_ID=$(SITE_ID) bin/instance run scripts/create_site.py
+
+.PHONY: start
+start: create-site ## Install and create what is missing, then serve on http://127.0.0.1:8080 (foreground)
+	@echo "Serving http://127.0.0.1:8080/$(SITE_ID) (demo users in README.md). Ctrl+C stops."
+	bin/instance fg
+
+.PHONY: test
+test: install ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
+	./scripts/system-deps.sh test
+	bin/pytest tests $(PYTEST_ARGS)
+
+RUFF := $(VENV)/bin/ruff
+$(RUFF): profiles/versions.cfg
+	$(VENV)/bin/pip install --quiet "ruff==$$(awk '$$1 == "ruff" {print $$3}' profiles/versions.cfg)"
+	@touch $(RUFF)
+
+.PHONY: lint
+lint: install $(RUFF) ## ruff and zpretty in check mode
+	$(RUFF) check src tests scripts benchmarks
+	$(RUFF) format --check src tests scripts benchmarks
+	find src -name '*.zcml' -o -name '*.xml' | grep -v '/locales/' | xargs bin/zpretty --check
+
+.PHONY: format
+format: install $(RUFF) ## Format Python with ruff and XML/ZCML with zpretty
+	$(RUFF) check --fix src tests scripts benchmarks
+	$(RUFF) format src tests scripts benchmarks
+	find src -name '*.zcml' -o -name '*.xml' | grep -v '/locales/' | xargs bin/zpretty -i
+
+.PHONY: bench
+bench: ## Print benchmark figures: install, site creation and start-up times first
+	./scripts/bench.sh
+
+.PHONY: clean
+clean: ## Remove the build (keeps var/: the database and keys)
+	rm -rf $(VENV) bin develop-eggs eggs parts .installed.cfg src/*/src/*.egg-info

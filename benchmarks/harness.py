@@ -1,0 +1,74 @@
+"""Shared harness for benchmarks: a real Plone site in-process, and a way to print figures.
+
+Benchmarks run with `bin/zopepy benchmarks/<name>.py` (scripts/bench.sh runs them all). They set up the
+same plone.testing layers as the tests, outside any test runner, so the figures come from a real ZODB and
+a real publisher, without timing anything inside a unit test.
+"""
+
+import contextlib
+import statistics
+import time
+
+import transaction
+
+
+def _layer_chain(layer):
+    """Bases first, each layer once (the order zope.testrunner sets them up)."""
+    seen, order = set(), []
+
+    def visit(current):
+        for base in current.__bases__:
+            visit(base)
+        if current not in seen:
+            seen.add(current)
+            order.append(current)
+
+    visit(layer)
+    return order
+
+
+@contextlib.contextmanager
+def plone_site(layer=None):
+    """Set up `layer` (default: the demo site) and yield (app, portal) logged in as the site owner."""
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import login
+    from zope.component.hooks import setSite
+
+    if layer is None:
+        from links.policy.testing import LINKS_DEMO_FUNCTIONAL_TESTING as layer
+    chain = _layer_chain(layer)
+    for each in chain:
+        each.setUp()
+    try:
+        layer.testSetUp() if hasattr(layer, "testSetUp") else None
+        app, portal = layer["app"], layer["portal"]
+        setSite(portal)
+        login(app["acl_users"], SITE_OWNER_NAME)
+        transaction.commit()
+        yield app, portal
+    finally:
+        transaction.abort()
+        if hasattr(layer, "testTearDown"):
+            layer.testTearDown()
+        for each in reversed(chain):
+            each.tearDown()
+
+
+def timed(func, repeat=1):
+    """Run func `repeat` times; return the list of durations in seconds."""
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        durations.append(time.perf_counter() - start)
+    return durations
+
+
+def report(name, value, unit, goal=None):
+    """Print one figure on one line: name, value, unit and the goal it is measured against."""
+    goal_text = f"  (goal: {goal})" if goal else ""
+    print(f"{name:<60} {value:>12.3f} {unit}{goal_text}", flush=True)
+
+
+def median_ms(durations):
+    return statistics.median(durations) * 1000

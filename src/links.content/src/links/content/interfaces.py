@@ -1,0 +1,17 @@
+"""Interfaces of links.content."""
+
+from zope.interface import Attribute
+from zope.interface.interfaces import IObjectEvent
+from zope.publisher.interfaces.browser import IDefaultBrowserLayer
+
+
+class ILinksContentLayer(IDefaultBrowserLayer):
+    """Browser layer: views and resources of links.content apply only where it is installed."""
+
+
+class IRecordEvent(IObjectEvent):
+    """A domain event on a record: see links.content.events.RecordEvent."""
+
+    action = Attribute("Stable dotted name of what happened, e.g. 'clock.started'")
+    details = Attribute("Dict of JSON-serialisable facts about the event")
+    actor = Attribute("User id of who caused it, or None for the system")

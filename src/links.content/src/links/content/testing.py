@@ -1,0 +1,40 @@
+"""Test layers for links.content (used by tests/content/ through pytest-plone's fixtures_factory)."""
+
+from plone.app.testing import PLONE_FIXTURE
+from plone.app.testing import FunctionalTesting
+from plone.app.testing import IntegrationTesting
+from plone.app.testing import PloneSandboxLayer
+from plone.app.testing import applyProfile
+from plone.testing.zope import WSGI_SERVER_FIXTURE
+
+
+class LinksContentLayer(PloneSandboxLayer):
+    """A Plone site with links.content:default installed."""
+
+    defaultBases = (PLONE_FIXTURE,)
+
+    def setUpZope(self, app, configurationContext):
+        import plone.restapi
+
+        import links.content
+
+        self.loadZCML(package=plone.restapi)
+        self.loadZCML(package=links.content)
+
+    def setUpPloneSite(self, portal):
+        applyProfile(portal, "plone.app.contenttypes:default")
+        applyProfile(portal, "links.content:default")
+
+
+LINKS_CONTENT_FIXTURE = LinksContentLayer()
+
+LINKS_CONTENT_INTEGRATION_TESTING = IntegrationTesting(
+    bases=(LINKS_CONTENT_FIXTURE,),
+    name="LinksContentLayer:IntegrationTesting",
+)
+
+# Functional tests talk HTTP to a real WSGI server (port from ZSERVER_PORT, default 55001).
+LINKS_CONTENT_FUNCTIONAL_TESTING = FunctionalTesting(
+    bases=(LINKS_CONTENT_FIXTURE, WSGI_SERVER_FIXTURE),
+    name="LinksContentLayer:FunctionalTesting",
+)

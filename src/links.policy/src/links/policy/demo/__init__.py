@@ -1,0 +1,33 @@
+"""Demo users and realistic records for trying the product (profile ``links.policy:demo``).
+
+Demo-only: the credentials are published in the README. Every step is idempotent, so
+installing the profile again adds nothing twice. Feature areas add a module here and
+append its ``create`` function to ``STEPS``.
+"""
+
+import logging
+
+from plone import api
+
+from links.policy.demo import pages
+from links.policy.demo import users
+
+logger = logging.getLogger("links.policy.demo")
+
+SITE_TITLE = "Northbridge Local Involvement Network"
+
+#: Ordered: users first, because records name their authors and signers.
+STEPS = [
+    users.create,
+    pages.create,
+]
+
+
+def install(context):
+    """Post-handler of the demo profile."""
+    portal = api.portal.get()
+    portal.title = SITE_TITLE
+    api.portal.set_registry_record("plone.site_title", SITE_TITLE)
+    for step in STEPS:
+        logger.info("demo: %s.%s", step.__module__, step.__name__)
+        step(portal)

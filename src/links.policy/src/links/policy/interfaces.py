@@ -1,0 +1,7 @@
+"""Interfaces of links.policy."""
+
+from zope.publisher.interfaces.browser import IDefaultBrowserLayer
+
+
+class ILinksPolicyLayer(IDefaultBrowserLayer):
+    """Browser layer of the site policy."""

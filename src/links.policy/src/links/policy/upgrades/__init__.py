@@ -1,0 +1,1 @@
+"""Upgrade steps of links.policy (metadata starts at 1000)."""
