@@ -1,6 +1,7 @@
 """Interfaces of links.content."""
 
 from zope.interface import Attribute
+from zope.interface import Interface
 from zope.interface.interfaces import IObjectEvent
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
@@ -15,3 +16,7 @@ class IRecordEvent(IObjectEvent):
     action = Attribute("Stable dotted name of what happened, e.g. 'clock.started'")
     details = Attribute("Dict of JSON-serialisable facts about the event")
     actor = Attribute("User id of who caused it, or None for the system")
+
+
+class IConfidentialRecord(Interface):
+    """Marker: a record whose reading is itself an auditable event (complaints, sensitive declarations)."""
