@@ -1,6 +1,7 @@
 """Create the LINk site: a Classic UI Plone site with the policy (and, by default, the demo) installed."""
 
 import logging
+import os
 
 import transaction
 from Products.CMFPlone.factory import addPloneSite
@@ -14,13 +15,14 @@ POLICY_PROFILE = "links.policy:default"
 DEMO_PROFILE = "links.policy:demo"
 
 
-def create_site(app, site_id=SITE_ID, force=False, demo=True, title=SITE_TITLE):
+def create_site(app, site_id=SITE_ID, force=False, demo=True, title=None):
     """Create the site unless it exists; return (site, created).
 
     :param app: the Zope application root
     :param site_id: id of the Plone site (its URL path)
     :param force: delete an existing site with that id first
     :param demo: also install the demo users and records
+    :param title: site title (default: the demo network's name with demo data, else a generic one)
     :returns: the site and whether it was created by this call
     """
     if site_id in app.objectIds():
@@ -32,17 +34,25 @@ def create_site(app, site_id=SITE_ID, force=False, demo=True, title=SITE_TITLE):
         transaction.commit()
 
     extensions = [POLICY_PROFILE] + ([DEMO_PROFILE] if demo else [])
+    if title is None:
+        # The distribution's post-handler sets the title last, so the demo title is passed in here.
+        from links.policy.demo import SITE_TITLE as DEMO_TITLE
+
+        title = DEMO_TITLE if demo else os.environ.get("LINKS_SITE_TITLE", SITE_TITLE)
     site = addPloneSite(
         app,
         site_id,
         title=title,
         distribution_name="classic",
-        extension_ids=extensions,
         setup_content=False,
         default_language="en-gb",
         portal_timezone="Europe/London",
     )
     setSite(site)
+    # plone.distribution ignores extension_ids, so the profiles (and their dependencies) are applied here.
+    setup_tool = site.portal_setup
+    for profile_id in extensions:
+        setup_tool.runAllImportStepsFromProfile(f"profile-{profile_id}")
     transaction.commit()
     logger.info("Created site %r with %s.", site_id, ", ".join(extensions))
     return site, True

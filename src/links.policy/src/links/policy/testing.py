@@ -19,8 +19,15 @@ class LinksPolicyLayer(PloneSandboxLayer):
     defaultBases = (LINKS_CONTENT_FIXTURE,)
 
     def setUpZope(self, app, configurationContext):
+        import plone.classicui
+        import plone.distribution
+
         import links.policy
 
+        # links.policy.site.create_site builds sites from the "classic" distribution, as `make
+        # create-site` does; PLONE_FIXTURE does not register distributions.
+        self.loadZCML(name="meta.zcml", package=plone.distribution)
+        self.loadZCML(name="distributions.zcml", package=plone.classicui)
         self.loadZCML(package=links.policy)
 
     def setUpPloneSite(self, portal):

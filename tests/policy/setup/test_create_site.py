@@ -1,0 +1,57 @@
+"""`make create-site` creates a Classic UI site with the policy, idempotently; FORCE recreates it."""
+
+import pytest
+from plone import api
+from zope.component.hooks import setSite
+
+from links.policy.site import create_site
+
+
+@pytest.fixture
+def root(functional_app, functional_portal):
+    """create_site commits, so it runs on the functional layer (a fresh storage per test).
+
+    It runs as the system user, as scripts/create_site.py does under `bin/instance run`.
+    """
+    from AccessControl.SecurityManagement import getSecurityManager
+    from AccessControl.SecurityManagement import newSecurityManager
+    from AccessControl.SecurityManagement import setSecurityManager
+    from AccessControl.SpecialUsers import system
+
+    before = getSecurityManager()
+    newSecurityManager(None, system)
+    yield functional_app
+    setSecurityManager(before)
+    setSite(functional_portal)
+
+
+def test_create_is_idempotent_and_force_recreates(root):
+    site, created = create_site(root, site_id="links-new", demo=False)
+    assert created is True
+    assert site.title == "Local Involvement Network"
+    setSite(site)
+    assert api.portal.get_registry_record("plone.default_language") == "en-gb"
+    installer = api.content.get_view("installer", site, site.REQUEST)
+    assert installer.is_product_installed("links.policy")
+    site.marker = "first"
+
+    again, created = create_site(root, site_id="links-new", demo=False)
+    assert created is False
+    assert again.marker == "first"
+
+    fresh, created = create_site(root, site_id="links-new", demo=False, force=True)
+    assert created is True
+    assert not hasattr(fresh.aq_base, "marker")
+
+
+def test_create_with_demo_installs_policy_and_demo(root):
+    """The path `make start` takes: the demo network's title, groups and users are there."""
+    site, created = create_site(root, site_id="links-demo-check")
+    assert created is True
+    setSite(site)
+    assert site.title == "Northbridge Local Involvement Network"
+    assert api.portal.get_registry_record("plone.site_title") == site.title
+    assert api.group.get(groupname="governing-body") is not None
+    chair = api.user.get(username="chair")
+    assert chair is not None
+    assert "governing-body" in [g.id for g in api.group.get_groups(user=chair)]
