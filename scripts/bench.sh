@@ -29,7 +29,8 @@ t1=$(now)
 line "create site with policy and demo content" "$(awk "BEGIN{print $t1 - $t0}")" s
 
 t0=$(now)
-bin/instance fg >/tmp/links-bench-instance.log 2>&1 &
+# Own process group: bin/instance starts the server as a child, and both must stop before the next step.
+setsid bin/instance fg >/tmp/links-bench-instance.log 2>&1 &
 pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$PORT/bench-links"; do
     sleep 0.2
@@ -39,7 +40,8 @@ t1=$(now)
 line "start-up to first page of the site" "$(awk "BEGIN{print $t1 - $t0}")" s
 first=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/bench-links")
 line "front page, warm, anonymous" "$(awk "BEGIN{print $first * 1000}")" ms
-kill $pid; wait $pid 2>/dev/null || true
+kill -- -"$pid"; wait "$pid" 2>/dev/null || true
+while pgrep -f 'parts/instance/etc/wsgi.ini' >/dev/null; do sleep 0.2; done
 bin/instance run scripts/delete_site.py bench-links >/dev/null 2>&1
 
 shopt -s nullglob

@@ -3,7 +3,9 @@
 zope.pytestlayer creates the fixtures of a layer (and of its bases) only once per process, in the
 conftest that asks first, so layers bound in two sibling conftests lose their shared bases. All layers are
 therefore created here, under package-prefixed names; each area's conftest.py binds pytest-plone's
-`integration` and `functional` to the layers of its package.
+`integration` and `functional` to the layers of its package and asks for the layer's session fixture, so a
+layer is set up once for the session, and only when a test needs it (keep_session=True would set up every
+layer, the demo site included, for any test run).
 """
 
 from pytest_plone import fixtures_factory

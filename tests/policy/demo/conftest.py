@@ -1,13 +1,51 @@
 """tests/policy/demo/: pytest-plone's fixtures on the demo site, as `make create-site` builds it."""
 
+# Each fixture asks for its layer's session fixture as well, so the layer is set up once for the
+# session: module-level test functions would otherwise set it up and tear it down around every test.
+
+import shutil
+
 import pytest
 
 
 @pytest.fixture
-def integration(demo_integration):
+def integration(demo_integration_session, demo_integration):
     return demo_integration
 
 
 @pytest.fixture
-def functional(demo_functional):
+def functional(demo_functional_session, demo_functional):
     return demo_functional
+
+
+# Real-browser tests: Debian's chromium driven by Playwright (no downloaded browser build).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Headless and quiet: no sandbox as root in CI, and no background calls to the closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh British-English context per test (downloads allowed, for the signed PDF)."""
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
