@@ -11,6 +11,7 @@ from Testing.makerequest import makerequest
 from zope.globalrequest import setRequest
 
 from links.policy.site import create_site
+from links.policy.site import run_as_site_builder
 
 
 def flag(name, default):
@@ -22,10 +23,7 @@ def main(app):
     app = makerequest(app)
     setRequest(app.REQUEST)
     # Run as the Zope admin: site creation needs Manager.
-    from AccessControl.SecurityManagement import newSecurityManager
-    from AccessControl.SpecialUsers import system
-
-    newSecurityManager(None, system)
+    run_as_site_builder(app)
     site_id = os.environ.get("SITE_ID") or "links"
     site, created = create_site(app, site_id=site_id, force=flag("FORCE", False), demo=flag("DEMO", True))
     state = "created" if created else "already there"

@@ -11,15 +11,15 @@ from links.policy.site import create_site
 def root(functional_app, functional_portal):
     """create_site commits, so it runs on the functional layer (a fresh storage per test).
 
-    It runs as the system user, as scripts/create_site.py does under `bin/instance run`.
+    It runs as scripts/create_site.py does under `bin/instance run`.
     """
     from AccessControl.SecurityManagement import getSecurityManager
-    from AccessControl.SecurityManagement import newSecurityManager
     from AccessControl.SecurityManagement import setSecurityManager
-    from AccessControl.SpecialUsers import system
+
+    from links.policy.site import run_as_site_builder
 
     before = getSecurityManager()
-    newSecurityManager(None, system)
+    run_as_site_builder(functional_app)
     yield functional_app
     setSecurityManager(before)
     setSite(functional_portal)
