@@ -40,6 +40,15 @@ start: create-site ## Install and create what is missing, then serve on http://1
 	@echo "Serving http://127.0.0.1:8080/$(SITE_ID) (demo users in README.md). Ctrl+C stops."
 	bin/instance fg
 
+.PHONY: handover-export
+handover-export: ## Export the whole site into one signed handover archive (ARCHIVE=path optional)
+	SITE_ID=$(SITE_ID) ARCHIVE=$(ARCHIVE) bin/instance run scripts/handover_export.py
+
+.PHONY: handover-import
+handover-import: ## Verify and import a handover archive into a fresh site: make handover-import ARCHIVE=...
+	@test -n "$(ARCHIVE)" || { echo "Give the archive: make handover-import ARCHIVE=path/to/archive.zip"; exit 2; }
+	SITE_ID=$(SITE_ID) ARCHIVE=$(ARCHIVE) FINGERPRINT=$(FINGERPRINT) bin/instance run scripts/handover_import.py
+
 .PHONY: test
 test: install ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
 	./scripts/system-deps.sh test
@@ -61,6 +70,10 @@ format: install $(RUFF) ## Format Python with ruff and XML/ZCML with zpretty
 	$(RUFF) check --fix src tests scripts benchmarks
 	$(RUFF) format src tests scripts benchmarks
 	find src -name '*.zcml' -o -name '*.xml' | grep -v '/locales/' | xargs bin/zpretty -i
+
+.PHONY: reminders
+reminders: ## Send the daily statutory-clock reminders for SITE_ID (run it from cron once a day)
+	bin/instance run scripts/send_reminders.py $(SITE_ID)
 
 .PHONY: bench
 bench: ## Print benchmark figures: install, site creation and start-up times first

@@ -31,7 +31,7 @@ def _layer_chain(layer):
 def plone_site(layer=None):
     """Set up `layer` (default: the demo site) and yield (app, portal) logged in as the site owner."""
     from plone.app.testing import SITE_OWNER_NAME
-    from plone.app.testing import login
+    from plone.testing.zope import login
     from zope.component.hooks import setSite
 
     if layer is None:

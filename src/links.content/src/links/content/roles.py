@@ -7,6 +7,8 @@ COUNCIL_AUDITOR = "Council Auditor"
 AUTHORISED_REPRESENTATIVE = "Authorised Representative"
 HOST_STAFF = "Host Staff"
 PARTICIPANT = "Participant"
+#: Local role only: granted on one complaint to its assigned independent reviewer (complaints.api).
+ASSIGNED_REVIEWER = "Assigned Reviewer"
 
 #: Every role links.content adds, in the order the rolemap declares them.
 ALL_ROLES = (

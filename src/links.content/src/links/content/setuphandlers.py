@@ -17,6 +17,10 @@ class HiddenProfiles:
 
 def post_install(context):
     """Nothing beyond the XML steps yet; feature packages hook in through their own steps."""
+    # signing: the site's seal key and PDF certificate are created with the site (outside the ZODB).
+    from links.content.keys.api import ensure_keys
+
+    ensure_keys()
 
 
 def uninstall(context):

@@ -14,7 +14,17 @@ class LinksContentLayer(PloneSandboxLayer):
     defaultBases = (PLONE_FIXTURE,)
 
     def setUpZope(self, app, configurationContext):
+        import os
+        import tempfile
+
         import plone.restapi
+
+        # Signing keys live outside the ZODB; tests must never touch a real var/keys.
+        if not os.environ.get("LINKS_KEYS_DIR"):
+            os.environ["LINKS_KEYS_DIR"] = tempfile.mkdtemp(prefix="links-keys-")
+        # Read events (audit readstore.py) are files too: keep each test run's apart.
+        if not os.environ.get("LINKS_AUDIT_DIR"):
+            os.environ["LINKS_AUDIT_DIR"] = tempfile.mkdtemp(prefix="links-audit-")
 
         import links.content
 

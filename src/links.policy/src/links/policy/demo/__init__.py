@@ -9,7 +9,10 @@ import logging
 
 from plone import api
 
+from links.policy.demo import complaints
+from links.policy.demo import foi
 from links.policy.demo import pages
+from links.policy.demo import records
 from links.policy.demo import users
 
 logger = logging.getLogger("links.policy.demo")
@@ -20,6 +23,9 @@ SITE_TITLE = "Northbridge Local Involvement Network"
 STEPS = [
     users.create,
     pages.create,
+    records.create,
+    complaints.create,
+    foi.create,
 ]
 
 

@@ -1,0 +1,255 @@
+"""Audit trail figures: append cost at 1k vs 1M entries, full-chain verification rate, and the read-throughput
+cost of auditing views of confidential records.
+
+Run: bin/zopepy benchmarks/bench_audit.py   (BENCH_AUDIT_ENTRIES=200000 for a quicker, smaller log)
+
+1. A real FileStorage log is built in bulk batches with the production encoding (canonical JSON, SHA-256,
+   entries LOBTree and the indexes). Append cost = median time of a chainer transaction (the production
+   ``chain()``: AuditLog.append_chained per entry) appending 10 entries and committing, measured at 1k
+   entries and again at 1M.
+2. Verification: ``verify_chain`` over the whole log, once cold (read from the FileStorage) and once warm
+   (buckets in the ZODB cache, the hashing loop alone).
+3. Confidential views: the same page of a record rendered through the publisher (in-process WSGI, a real
+   Plone site), with and without the IConfidentialRecord marker; the difference is the cost of writing the
+   hash-chained read-event file (fsync'd) on each view.
+"""
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+import transaction
+from ZODB import DB
+from ZODB.FileStorage import FileStorage
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # zopepy execs the file: no script dir
+
+from harness import report  # noqa: E402
+
+TARGET = int(os.environ.get("BENCH_AUDIT_ENTRIES", "1000000"))
+BATCH = 50_000
+ACTIONS = ("record.modified", "record.created", "workflow.transition", "signature.added", "clock.started")
+
+
+def _entry(number: int) -> dict:
+    day = 1 + number // 2000  # about 2,000 entries a day: a long-lived, busy network
+    return {
+        "timestamp": f"20{20 + day // 336:02d}-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}"
+        "T10:00:00.000000+00:00",
+        "actor": f"member{number % 7}",
+        "action": ACTIONS[number % 5],
+        "uid": f"{number % 5000:032x}",
+        "path": f"/links/records/record-{number % 5000}",
+        "portal_type": "EnterAndViewReport",
+        "details": {"fields": ["title"], "changes": {"title": {"before": "Visit", "after": "Visit 2"}}},
+    }
+
+
+def _append_once(db, oid, number, per_txn=10):
+    """One chainer transaction (production ``chain()``) appending ``per_txn`` entries; its duration."""
+    from links.content.audit.storage import chain
+
+    manager = transaction.TransactionManager()
+    conn = db.open(transaction_manager=manager)
+    try:
+        start = time.perf_counter()
+        manager.begin()
+        log = conn.get(oid)
+        log.queue.add(f"{number:020d}", tuple(_entry(number + i) for i in range(per_txn)))
+        chain(log)
+        manager.commit()
+        return time.perf_counter() - start
+    finally:
+        conn.close()
+
+
+def _template():
+    """The canonical body of a synthetic entry as a format string (bulk building without re-encoding each
+    entry; checked against ``canonical()`` below, so the bodies are exactly the production encoding)."""
+    from links.content.audit.encoding import canonical
+
+    fields = ("actor", "action", "uid", "path", "timestamp", "prev_hash")
+    sample = dict(_entry(0), seq=999_999_999, **{f: f"@@{f}@@" for f in fields})
+    text = canonical(sample).replace("%", "%%").replace("999999999", "%(seq)d")
+    for f in fields:
+        text = text.replace(f"@@{f}@@", f"%({f})s")
+    return text
+
+
+def _grow(db, oid, upto):
+    """Grow the log to ``upto`` entries in bulk: bodies in the production encoding (the chain is real and
+    verifies), each batch added to the entries tree and the indexes with one update per key."""
+    from BTrees.LLBTree import LLTreeSet
+
+    from links.content.audit.encoding import canonical
+    from links.content.audit.encoding import digest
+    from links.content.audit.storage import INDEXES
+
+    template = _template()
+    manager = transaction.TransactionManager()
+    conn = db.open(transaction_manager=manager)
+    log = conn.get(oid)
+    sha256 = __import__("hashlib").sha256
+    while log.last_seq < upto:
+        manager.begin()
+        seq, prev = log.last_seq, log.last_hash
+        items, keys = {}, {}
+        for number in range(seq, min(upto, seq + BATCH)):
+            seq += 1
+            entry = _entry(number)
+            entry["seq"], entry["prev_hash"] = seq, prev
+            body = template % entry
+            if number < 3:
+                assert body == canonical(entry), "the template drifted from the canonical encoding"
+            prev = sha256(body.encode("utf-8")).hexdigest()
+            items[seq] = (body, prev)
+            for name, key in INDEXES.items():
+                keys.setdefault((name, entry[key]), []).append(seq)
+            keys.setdefault(("by_day", entry["timestamp"][:10]), []).append(seq)
+        log.entries.update(items)
+        for (name, key), seqs in keys.items():
+            index = getattr(log, name)
+            if key not in index:
+                index[key] = LLTreeSet()
+            index[key].update(seqs)
+        log.last_seq, log.last_hash = seq, prev
+        assert prev == digest(body)
+        manager.commit()
+        conn.cacheMinimize()
+    conn.close()
+
+
+def _new_log(path):
+    from links.content.audit.storage import AuditLog
+
+    db = DB(FileStorage(path), cache_size=200_000)
+    with db.transaction() as conn:
+        conn.root()["log"] = AuditLog("bench")
+    return db, db.open().root()["log"]._p_oid
+
+
+def bench_append_and_verify(workdir):
+    from links.content.audit.verify import verify_chain
+
+    small_db, small_oid = _new_log(os.path.join(workdir, "Small.fs"))
+    _grow(small_db, small_oid, 1000)
+    big_db, big_oid = _new_log(os.path.join(workdir, "Audit.fs"))
+    start = time.perf_counter()
+    _grow(big_db, big_oid, TARGET)
+    report(f"audit: built a {TARGET:,}-entry log in", time.perf_counter() - start, "s")
+    # Interleaved rounds on the 1k and the big log, so changes in machine load hit both alike.
+    small, big, number = [], [], 10**7
+    for round_ in range(45):
+        small_time = _append_once(small_db, small_oid, number)
+        big_time = _append_once(big_db, big_oid, number)
+        if round_ >= 5:  # the first rounds load the trees' right edges from disk: warm-up
+            small.append(small_time)
+            big.append(big_time)
+        number += 10
+    small, big = statistics.median(small), statistics.median(big)
+    report("audit append (10 entries + commit) at 1k entries", small * 1000, "ms")
+    report(f"audit append (10 entries + commit) at {TARGET:,} entries", big * 1000, "ms")
+    report("audit append ratio big/1k", big / small, "x", goal="<= 1.2")
+    small_db.close()
+    big_db.close()
+
+    db = DB(FileStorage(os.path.join(workdir, "Audit.fs")), cache_size=2_000_000)  # cold: nothing cached
+    conn = db.open()
+    log = conn.get(big_oid)
+    start = time.perf_counter()
+    result = verify_chain(log)
+    cold = time.perf_counter() - start
+    assert result["ok"], result
+    report("audit verification, cold (read from FileStorage)", result["entries"] / cold, "entries/s")
+    start = time.perf_counter()
+    result = verify_chain(log)
+    warm = time.perf_counter() - start
+    report("audit verification, warm (hashing loop)", result["entries"] / warm, "entries/s", goal=">= 300000")
+    conn.close()
+    db.close()
+
+
+def bench_confidential_views():
+    from harness import plone_site
+    from plone import api
+    from plone.testing.zope import Browser
+    from zope.interface import alsoProvides
+
+    from links.content.interfaces import IConfidentialRecord
+    from links.content.testing import LINKS_CONTENT_FUNCTIONAL_TESTING
+
+    with plone_site(LINKS_CONTENT_FUNCTIONAL_TESTING) as (app, portal):
+        with api.env.adopt_roles(["Manager"]):
+            plain = api.content.create(container=portal, type="Document", id="plain", title="A record")
+            secret = api.content.create(container=portal, type="Document", id="secret", title="A record")
+            alsoProvides(secret, IConfidentialRecord)
+        transaction.commit()
+        browser = Browser(app)
+        browser.handleErrors = False
+        browser.addHeader("Authorization", "Basic admin:secret")
+
+        def views(url, count=40):
+            start = time.perf_counter()
+            for _ in range(count):
+                browser.open(url)
+            return (time.perf_counter() - start) / count
+
+        views(plain.absolute_url(), 10)  # warm up templates and caches
+        views(secret.absolute_url(), 10)
+        plain_times, secret_times = [], []
+        for _ in range(5):  # interleaved, so load changes on the machine hit both alike
+            plain_times.append(views(plain.absolute_url()))
+            secret_times.append(views(secret.absolute_url()))
+        base, audited = statistics.median(plain_times), statistics.median(secret_times)
+        report("page view of a record (not audited)", base * 1000, "ms")
+        report("page view of a confidential record (audited read)", audited * 1000, "ms")
+        report(
+            "read-throughput cost of auditing confidential views",
+            (audited / base - 1) * 100,
+            "%",
+            goal="<= 10",
+        )
+
+
+def _views_in_test_environment():
+    """The view benchmark needs the test layers (plone.testing), which bin/zopepy's path lacks: run it
+    with the eggs of bin/pytest, in a child process."""
+    import re
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "bin", "pytest"), encoding="utf-8") as handle:
+        script = handle.read()
+    paths = re.findall(r"^  '([^']+)',$", script, flags=re.M)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), BENCH_AUDIT_ONLY_VIEWS="1")
+    python = re.match(r"#!(\S+)", script).group(1)
+    subprocess.run([python, os.path.abspath(__file__)], env=env, check=True)
+
+
+def main():
+    workdir = tempfile.mkdtemp(prefix="bench-audit-")
+    os.environ.setdefault("LINKS_KEYS_DIR", os.path.join(workdir, "keys"))
+    os.environ.setdefault("LINKS_AUDIT_DIR", os.path.join(workdir, "audit"))
+    if os.environ.get("BENCH_AUDIT_ONLY_VIEWS") != "1":
+        print("== audit trail", flush=True)
+    try:
+        if os.environ.get("BENCH_AUDIT_ONLY_VIEWS") == "1":
+            bench_confidential_views()
+            return
+        bench_append_and_verify(workdir)
+        if os.environ.get("BENCH_AUDIT_VIEWS", "1") != "0":
+            try:
+                import plone.testing  # noqa: F401
+            except ImportError:
+                _views_in_test_environment()
+            else:
+                bench_confidential_views()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Signing figures: sign-off of a 10-page report, signature verification rate, REST GET of a report.
+
+Run: bin/zopepy benchmarks/bench_signing.py
+
+A real Plone site (links.content's functional layer: DemoStorage over a real ZODB, a real WSGI server) with
+seven governing body members. Figures:
+1. time to reach the quorum (majority: 4 of 7): the fourth approval, which re-authenticates, seals, makes
+   the sign-off transition, renders the 10-page report with weasyprint, signs the PDF (PAdES, RSA 3072),
+   stores it and commits (goal <= 1.5 s); also the time of one ordinary signature;
+2. signature verification rate: Ed25519 seal checks per second, and a full ``signatures(verify=True)``
+   (seals plus re-hashing the signed version retrieved from CMFEditions) per record;
+3. GET ++api++/<report> against GET ++api++/<document> of similar size over HTTP, interleaved (goal: the
+   report <= 1.15x the document).
+"""
+
+import os
+import re
+import statistics
+import sys
+import time
+from datetime import date
+from datetime import timedelta
+
+import transaction
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # zopepy execs the file: no script dir
+
+
+def _test_eggs_on_path():
+    """bin/zopepy lacks the test eggs (plone.app.testing, requests); borrow bin/pytest's path if so."""
+    try:
+        import plone.app.testing  # noqa: F401
+        import requests  # noqa: F401
+    except ImportError:
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bin", "pytest")
+        with open(script) as handle:
+            paths = re.findall(r"^\s+'([^']+)',$", handle.read(), re.MULTILINE)
+        sys.path[0:0] = [path for path in paths if path not in sys.path]
+
+
+_test_eggs_on_path()
+
+from harness import plone_site  # noqa: E402
+from harness import report  # noqa: E402
+
+MEMBERS = [f"bench-gbm{i}" for i in range(1, 8)]
+PASSWORD = "bench-password-1"
+PARAGRAPHS = int(os.environ.get("BENCH_PARAGRAPHS", "42"))  # about ten A4 pages with title and signatures
+FINDING = (
+    "Representatives observed the lunchtime meal service in the dining room. Residents were offered a "
+    "choice of two hot meals and a vegetarian option; staff knelt to speak at eye level and gave help "
+    "with cutting food discreetly. Two residents said that drinks were not always within reach in the "
+    "afternoon, and the menu board was printed in small type that some residents could not read."
+)
+
+
+def _setup(portal):
+    from plone import api
+    from plone.app.textfield.value import RichTextValue
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    from links.content.roles import GOVERNING_BODY_MEMBER
+
+    with api.env.adopt_roles(["Manager"]):
+        for userid in MEMBERS:
+            api.user.create(
+                email=f"{userid}@example.org",
+                username=userid,
+                password=PASSWORD,
+                roles=("Member", GOVERNING_BODY_MEMBER),
+                properties={"fullname": f"Member {userid[-1]} of the governing body"},
+            )
+        provider = api.content.create(container=portal, type="ServiceProvider", title="Elm Lodge Care Home")
+        body = "".join(f"<h3>Observation {i + 1}</h3><p>{FINDING}</p>" for i in range(PARAGRAPHS))
+
+        def make(title, **extra):
+            return api.content.create(
+                container=portal,
+                type="EnterAndViewReport",
+                title=title,
+                description="Announced enter and view visit to the dining room and lounges.",
+                provider=RelationValue(getUtility(IIntIds).getId(provider)),
+                premises="Dining room and lounges",
+                visit_date=date.today() - timedelta(days=10),
+                announcement="announced",
+                representatives=["rep1"],
+                lead="rep1",
+                findings=RichTextValue(body, "text/html", "text/x-html-safe"),
+                **extra,
+            )
+
+        reports = [make(f"Visit to Elm Lodge {n}") for n in range(4)]
+        for each in reports:
+            api.content.transition(each, "submit")
+        document = api.content.create(
+            container=portal,
+            type="Document",
+            id="plain-document",
+            title="Visit to Elm Lodge (as a plain page)",
+            description="Announced enter and view visit to the dining room and lounges.",
+            text=RichTextValue(body, "text/html", "text/x-html-safe"),
+        )
+    transaction.commit()
+    return reports, document
+
+
+def _page_count(data: bytes) -> int:
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(BytesIO(data), strict=False).root["/Pages"]["/Count"])
+
+
+def bench():
+    from plone import api
+
+    from links.content.keys.api import public_key
+    from links.content.signing import api as signing
+    from links.content.signing.seal import verify_seal
+    from links.content.testing import LINKS_CONTENT_FUNCTIONAL_TESTING as layer
+
+    with plone_site(layer) as (app, portal):
+        from zope.globalrequest import setRequest
+
+        setRequest(portal.REQUEST)
+        reports, document = _setup(portal)
+        quorum_times, single_times, pages = [], [], 0
+        for record in reports:
+            for index, userid in enumerate(MEMBERS[:4]):
+                start = time.perf_counter()
+                with api.env.adopt_user(username=userid):
+                    signing.sign(record, userid, PASSWORD, "approve", request=portal.REQUEST)
+                transaction.commit()
+                elapsed = time.perf_counter() - start
+                (quorum_times if index == 3 else single_times).append(elapsed)
+            assert api.content.get_state(record) == "signed_off", api.content.get_state(record)
+            pages = _page_count(signing.signed_pdf(record).data)
+        report(
+            "one signature (re-authenticate, hash, seal, commit)",
+            statistics.median(single_times) * 1000,
+            "ms",
+        )
+        # The first sign-off in a process also imports weasyprint and pyHanko and loads fonts: shown apart.
+        report(f"first sign-off in a process (cold: imports, fonts), {pages} pages", quorum_times[0], "s")
+        report(
+            f"signature reaching quorum incl. {pages}-page PDF render + PAdES seal",
+            statistics.median(quorum_times[1:]),
+            "s",
+            goal="<= 1.5 s",
+        )
+
+        records = [r for record in reports for r in signing.signatures(record, verify=False)]
+        key = public_key()
+        rounds = max(1, 5000 // len(records))
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for r in records:
+                assert verify_seal(r, key)
+        elapsed = time.perf_counter() - start
+        report("signature seal verification (Ed25519)", rounds * len(records) / elapsed, "signatures/s")
+        start = time.perf_counter()
+        for record in reports:
+            items = signing.signatures(record, verify=True)
+            assert all(i["verification"]["seal_valid"] and i["verification"]["hash_matches"] for i in items)
+        elapsed = time.perf_counter() - start
+        report(
+            "full verification (seal + re-hash of the CMFEditions version)",
+            len(records) / elapsed,
+            "signatures/s",
+        )
+
+        import requests
+        from plone.app.testing import SITE_OWNER_NAME
+        from plone.app.testing import SITE_OWNER_PASSWORD
+
+        base = f"http://{layer['host']}:{layer['port']}/plone/++api++"
+        session = requests.Session()
+        session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        session.headers["Accept"] = "application/json"
+        report_url, document_url = f"{base}/{reports[0].getId()}", f"{base}/{document.getId()}"
+
+        def get_many(url, count=20):
+            start = time.perf_counter()
+            for _ in range(count):
+                response = session.get(url)
+                assert response.status_code == 200, response.text[:300]
+            return (time.perf_counter() - start) / count
+
+        get_many(report_url, 5)
+        get_many(document_url, 5)
+        report_times, document_times = [], []
+        for _ in range(7):  # interleaved, so load changes on the machine hit both alike
+            document_times.append(get_many(document_url))
+            report_times.append(get_many(report_url))
+        doc, rep = statistics.median(document_times), statistics.median(report_times)
+        report("REST GET of a plain Document", doc * 1000, "ms")
+        report("REST GET of an EnterAndViewReport (signed off)", rep * 1000, "ms")
+        report("REST GET report / document", rep / doc, "x", goal="<= 1.15")
+        transaction.abort()
+
+
+if __name__ == "__main__":
+    bench()

@@ -1,0 +1,41 @@
+"""Export the site into one signed handover archive. Run with: bin/instance run scripts/handover_export.py
+
+Environment: SITE_ID (default "links"), ARCHIVE (default var/handover/<site>-handover-<time>.zip),
+PASSWORDS=1 to include password hashes, REPORT=0 to leave out the transitional report PDF.
+Prints progress on stderr, then the archive path and the signing key's fingerprint (give it to the
+successor host by another channel, so they can check the archive came from you).
+"""
+
+import os
+import sys
+
+from AccessControl.SecurityManagement import newSecurityManager
+from AccessControl.SpecialUsers import system
+from Testing.makerequest import makerequest
+from zope.component.hooks import setSite
+from zope.globalrequest import setRequest
+
+from links.policy.handover import api
+
+
+def main(app):
+    app = makerequest(app)
+    setRequest(app.REQUEST)
+    newSecurityManager(None, system)
+    site = app[os.environ.get("SITE_ID") or "links"]
+    setSite(site)
+    summary = api.export_archive(
+        site,
+        os.environ.get("ARCHIVE") or None,
+        include_passwords=os.environ.get("PASSWORDS", "") in ("1", "true", "yes"),
+        include_report=os.environ.get("REPORT", "1") not in ("0", "false", "no"),
+    )
+    totals = summary["totals"]
+    print(f"Archive: {summary['path']} ({summary['size']} bytes)")
+    print(f"Records: {totals['items']}, versions: {totals['versions']}, files: {totals['blobs']}")
+    print(f"Signing key fingerprint (SHA-256): {summary['fingerprint']}")
+
+
+if __name__ == "__main__":
+    main(app)  # noqa: F821 (bin/instance run provides `app`)
+    sys.exit(0)

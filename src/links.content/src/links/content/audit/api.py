@@ -1,0 +1,281 @@
+"""The audit trail's API. Subscribers, services, views and the command line call these functions.
+
+Writes: ``record()`` (in the current transaction, chained right after commit) and ``record_read()`` (views
+and failed logins: to the append-only files, never the ZODB). Reads: ``entries()``, ``verify()``,
+``export_csv()`` / ``export_jsonl()`` (generators). Storage design: storage.py; encoding: encoding.py and
+the README ("Audit trail").
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+
+from BTrees.LLBTree import LLTreeSet
+from BTrees.LLBTree import intersection
+from BTrees.LLBTree import multiunion
+from plone import api as ploneapi
+
+from links.content.audit import readstore
+from links.content.audit.checkpoints import seal_head
+from links.content.audit.encoding import decode
+from links.content.audit.encoding import encode
+from links.content.audit.encoding import json_safe
+from links.content.audit.exceptions import InvalidFilter
+from links.content.audit.storage import chain
+from links.content.audit.storage import checkpoint_every
+from links.content.audit.storage import enqueue
+from links.content.audit.storage import flush_now
+from links.content.audit.storage import get_log
+from links.content.audit.storage import now_iso
+from links.content.audit.verify import verify_chain
+from links.content.audit.verify import verify_readstore
+
+FIELDS = ("seq", "timestamp", "actor", "action", "uid", "path", "portal_type", "details", "prev_hash", "hash")
+FILTERS = ("from", "to", "actor", "action", "portal_type", "uid")
+
+
+def _current_actor() -> str:
+    from AccessControl import getSecurityManager
+
+    user = getSecurityManager().getUser()
+    return (user.getId() if user is not None else None) or "Anonymous User"
+
+
+def _describe(obj) -> dict:
+    """uid, path and portal_type of a record (empty strings for the site or non-content)."""
+    if obj is None:
+        return {"uid": "", "path": "", "portal_type": ""}
+    uid = getattr(obj, "UID", None)
+    path = getattr(obj, "getPhysicalPath", None)
+    return {
+        "uid": (uid() if callable(uid) else "") or "",
+        "path": "/".join(path()) if path else "",
+        "portal_type": getattr(obj, "portal_type", "") or "",
+    }
+
+
+def make_entry(action: str, obj=None, details: dict | None = None, actor: str | None = None) -> dict:
+    """An entry dict (not yet chained) for ``action`` on ``obj``."""
+    entry = {
+        "timestamp": now_iso(),
+        "actor": actor or _current_actor(),
+        "action": action,
+        "details": json_safe(details or {}),
+    }
+    entry.update(_describe(obj))
+    return entry
+
+
+def record(action: str, obj=None, details: dict | None = None, actor: str | None = None, site=None) -> dict:
+    """Record an event in the same transaction as the change it describes.
+
+    :param action: stable dotted name, e.g. "record.modified", "signature.added"
+    :param obj: the record concerned (None for site-wide events)
+    :param details: JSON-serialisable facts (no personal data of confidential records)
+    :param actor: user id; default the current user
+    :param site: the Plone site; default the current one
+    :returns: the entry as buffered (seq and hash are assigned when chained after commit)
+    """
+    site = site or ploneapi.portal.get()
+    entry = make_entry(action, obj, details, actor)
+    enqueue(get_log(site, create=True), entry)
+    return entry
+
+
+def record_read(
+    action: str, obj=None, details: dict | None = None, actor: str | None = None, site_id: str | None = None
+) -> dict:
+    """Record a read-only event (confidential view, failed login) outside the ZODB, immediately.
+
+    :returns: the entry with seq, prev_hash and hash of the read-event chain
+    """
+    site_id = site_id or ploneapi.portal.get().getId()
+    return readstore.append(site_id, make_entry(action, obj, details, actor))
+
+
+def chain_now(site=None) -> int:
+    """Chain pending entries in the current transaction (tests, scripts; requests chain after commit).
+
+    :returns: number of entries chained
+    """
+    flush_now()
+    log = get_log(site or ploneapi.portal.get())
+    return chain(log, checkpoint=seal_head, every=checkpoint_every()) if log is not None else 0
+
+
+def checkpoint(site=None) -> dict | None:
+    """Seal the current head now (on demand). The caller's transaction must commit."""
+    log = get_log(site or ploneapi.portal.get())
+    return seal_head(log) if log is not None else None
+
+
+def _parse_day(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidFilter(f"'{name}' must be an ISO date like 2026-11-23, not {value!r}") from None
+
+
+def parse_filters(query: dict) -> dict:
+    """Validate request filters.
+
+    :param query: mapping with any of from, to (ISO dates or datetimes), actor, action, portal_type, uid
+    :returns: cleaned filters (dates as ISO strings bounding timestamps)
+    :raises InvalidFilter: with a message saying what to fix
+    """
+    filters = {}
+    for name, value in query.items():
+        if name not in FILTERS:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidFilter(f"'{name}' must be a non-empty text value")
+        filters[name] = value.strip()
+    for name in ("from", "to"):
+        if name in filters:
+            value = filters[name]
+            day = _parse_day(value, name)
+            if len(value) > 10:
+                try:
+                    datetime.fromisoformat(value)
+                except ValueError:
+                    raise InvalidFilter(f"'{name}' must be an ISO date or date-time, not {value!r}") from None
+            filters[name + "_day"] = day
+    if "from_day" in filters and "to_day" in filters and filters["from_day"] > filters["to_day"]:
+        raise InvalidFilter("'from' must not be after 'to'")
+    return filters
+
+
+def _matching_seqs(log, filters: dict):
+    """Seqs matching the filters, from the indexes only (None: no filter, every seq)."""
+    sets = []
+    for name, index in (
+        ("actor", log.by_actor),
+        ("action", log.by_action),
+        ("portal_type", log.by_type),
+        ("uid", log.by_uid),
+    ):
+        if name in filters:
+            sets.append(index.get(filters[name], LLTreeSet()))
+    if "from_day" in filters or "to_day" in filters:
+        low = filters.get("from_day")
+        high = filters.get("to_day")
+        days = log.by_day.values(low.isoformat() if low else None, high.isoformat() if high else None)
+        sets.append(multiunion(list(days)))
+    if not sets:
+        return None
+    result = sets[0]
+    for other in sets[1:]:
+        result = intersection(result, other)
+    return result
+
+
+def _moment(value: str) -> datetime:
+    """An ISO date-time filter as an aware datetime (no offset given: UTC)."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _within_times(entry: dict, filters: dict) -> bool:
+    """Refine day-level matches when from/to carry a time of day."""
+    low, high = filters.get("from", ""), filters.get("to", "")
+    if len(low) <= 10 and len(high) <= 10:
+        return True
+    stamp = datetime.fromisoformat(entry["timestamp"])
+    if len(low) > 10 and stamp < _moment(low):
+        return False
+    return not (len(high) > 10 and stamp > _moment(high))
+
+
+def _as_dict(seq: int, value) -> dict:
+    body, stored = value
+    entry = decode(body)
+    entry["hash"] = stored
+    return entry
+
+
+def iter_log_entries(log, filters: dict | None = None) -> Iterator[dict]:
+    """Every chained entry of ``log`` matching ``filters`` (from ``parse_filters``), oldest first."""
+    filters = filters or {}
+    seqs = _matching_seqs(log, filters)
+    source = log.entries.items() if seqs is None else ((s, log.entries[s]) for s in seqs)
+    for seq, value in source:
+        entry = _as_dict(seq, value)
+        if _within_times(entry, filters):
+            yield entry
+
+
+def iter_entries(filters: dict | None = None, site=None) -> Iterator[dict]:
+    """Every chained entry of the site matching ``filters``, oldest first, streamed."""
+    log = get_log(site or ploneapi.portal.get())
+    if log is not None:
+        yield from iter_log_entries(log, filters)
+
+
+def entries(filters: dict | None = None, start: int = 0, limit: int = 50, site=None) -> tuple[int, list]:
+    """A page of entries matching ``filters``, oldest first.
+
+    :param filters: cleaned filters (``parse_filters``)
+    :param start: index of the first entry of the page
+    :param limit: page size
+    :returns: (total, entries of the page)
+    """
+    log = get_log(site or ploneapi.portal.get())
+    if log is None:
+        return 0, []
+    filters = filters or {}
+    seqs = _matching_seqs(log, filters)
+    has_times = len(filters.get("from", "")) > 10 or len(filters.get("to", "")) > 10
+    if has_times:  # time-of-day bounds: refine over the (day-bounded) candidates
+        matched = list(iter_log_entries(log, filters))
+        return len(matched), matched[start : start + limit]
+    if seqs is None:
+        total = log.last_seq
+        page = [_as_dict(s, v) for s, v in log.entries.items(start + 1, start + limit)]
+        return total, page
+    keys = seqs.keys() if hasattr(seqs, "keys") else seqs
+    total = len(seqs)
+    return total, [_as_dict(s, log.entries[s]) for s in keys[start : start + limit]]
+
+
+def verify(site=None, public_key=None) -> dict:
+    """Recompute the whole chain (ZODB and read-event files) and check the checkpoint seals.
+
+    :returns: ``{"ok", "zodb": {...}, "files": {...}}``; each part names ``broken_seq`` and ``reason``
+    """
+    site = site or ploneapi.portal.get()
+    if public_key is None:
+        from links.content.keys.api import public_key as site_public_key
+
+        public_key = site_public_key(site.getId())
+    log = get_log(site)
+    zodb = verify_chain(log, public_key) if log is not None else {"ok": True, "entries": 0, "checkpoints": 0}
+    files = verify_readstore(site.getId())
+    return {"ok": zodb["ok"] and files["ok"], "zodb": zodb, "files": files}
+
+
+def export_jsonl(filters: dict | None = None, log=None) -> Iterator[str]:
+    """Stream matching entries as JSON Lines (one canonical JSON object, with its hash, per line).
+
+    :param log: the AuditLog (default: the current site's)
+    """
+    log = log if log is not None else get_log(ploneapi.portal.get())
+    for entry in iter_log_entries(log, filters) if log is not None else ():
+        yield encode(entry) + "\n"
+
+
+def export_csv(filters: dict | None = None, log=None) -> Iterator[str]:
+    """Stream matching entries as CSV (header first; details as JSON), in chunks of about 64 KB."""
+    log = log if log is not None else get_log(ploneapi.portal.get())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FIELDS)
+    for entry in iter_log_entries(log, filters) if log is not None else ():
+        writer.writerow([encode(entry[f]) if f == "details" else entry.get(f, "") for f in FIELDS])
+        if buffer.tell() > 65536:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,9 @@
+"""Domain exceptions of the audit trail."""
+
+
+class AuditError(Exception):
+    """Base class of audit trail errors."""
+
+
+class InvalidFilter(AuditError, ValueError):
+    """A filter given to the audit API is malformed; the message says what to fix."""

@@ -1,0 +1,132 @@
+"""Append-only, hash-chained JSON Lines files for events that must not write to the ZODB.
+
+Views of confidential records and failed logins happen on read requests; writing them to the ZODB would
+turn every read into a write contending for the same objects. They go to ``$LINKS_AUDIT_DIR/<site>/``
+(default: ``audit`` next to ``$LINKS_KEYS_DIR``), one file per UTC day ``reads-YYYY-MM-DD.jsonl``.
+
+Each line is the canonical JSON (encoding.py) of an entry *including* its ``hash``; the hash covers the
+entry without ``hash``, exactly as in the ZODB chain. ``seq`` and ``prev_hash`` continue across files, so
+removing a line or a whole day file breaks the chain. Writers take an exclusive ``fcntl`` lock on
+``.lock`` (processes) and a thread lock, read the head from the end of the newest file, append and fsync.
+"""
+
+import fcntl
+import os
+import re
+import threading
+from pathlib import Path
+
+from links.content.audit.encoding import GENESIS
+from links.content.audit.encoding import canonical
+from links.content.audit.encoding import decode
+from links.content.audit.encoding import digest
+from links.content.audit.encoding import encode
+
+_lock = threading.Lock()
+_FILE = re.compile(r"^reads-\d{4}-\d{2}-\d{2}\.jsonl$")
+
+
+def audit_dir(site_id: str) -> Path:
+    """Directory of one site's read-event files, created if missing (mode 0700)."""
+    base = os.environ.get("LINKS_AUDIT_DIR")
+    if not base:
+        keys = os.environ.get("LINKS_KEYS_DIR") or os.path.join(
+            os.environ.get("CLIENT_HOME") or os.getcwd(), "keys"
+        )
+        base = os.path.join(os.path.dirname(os.path.abspath(keys)), "audit")
+    path = Path(base) / re.sub(r"[^A-Za-z0-9_.-]", "_", site_id)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def files(directory: Path) -> list[Path]:
+    """The day files in chain order."""
+    return sorted(p for p in directory.iterdir() if _FILE.match(p.name))
+
+
+def _last_line(path: Path) -> str | None:
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        block = 4096
+        while True:
+            start = max(0, size - block)
+            handle.seek(start)
+            data = handle.read(size - start)
+            lines = data.rstrip(b"\n").split(b"\n")
+            if len(lines) > 1 or start == 0:
+                return lines[-1].decode("utf-8") if lines[-1] else None
+            block *= 4
+
+
+def _head(directory: Path) -> tuple[int, str]:
+    for path in reversed(files(directory)):
+        line = _last_line(path)
+        if line:
+            entry = decode(line)
+            return entry["seq"], entry["hash"]
+    return 0, GENESIS
+
+
+def append(site_id: str, entry: dict) -> dict:
+    """Append one entry (chained, fsync'd) and return it with seq, prev_hash and hash.
+
+    :param site_id: the Plone site id
+    :param entry: entry dict with timestamp, actor, action, uid, path, portal_type, details
+    """
+    directory = audit_dir(site_id)
+    with _lock, open(directory / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            seq, prev = _head(directory)
+            entry = dict(entry, seq=seq + 1, prev_hash=prev)
+            entry["hash"] = digest(canonical(entry))
+            path = directory / f"reads-{entry['timestamp'][:10]}.jsonl"
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, (encode(entry) + "\n").encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return entry
+
+
+def read(site_id: str):
+    """Yield every entry (dicts with hash) in chain order; malformed lines yield ``{"_line": text}``."""
+    for path in files(audit_dir(site_id)):
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                line = line.rstrip("\n")
+                try:
+                    yield decode(line)
+                except ValueError:
+                    yield {"_line": line, "_file": path.name}
+
+
+def write_zodb_head(site_id: str, seq: int, value: str) -> None:
+    """Remember the ZODB chain's head outside the ZODB (after each chainer commit), so an undo or a
+    restore that takes the chain backwards is reported by verification. Only ever moves forward."""
+    directory = audit_dir(site_id)
+    path = directory / "zodb-head.json"
+    with _lock, open(directory / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current = read_zodb_head(site_id)
+            if current and current["seq"] >= seq:
+                return
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(encode({"seq": seq, "hash": value}), encoding="utf-8")
+            os.replace(tmp, path)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def read_zodb_head(site_id: str) -> dict | None:
+    """The highest ZODB head seen by a chainer, or None."""
+    path = audit_dir(site_id) / "zodb-head.json"
+    try:
+        return decode(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,269 @@
+"""Persistent storage of the audit trail: a hash chain in a site annotation, written without a hot spot.
+
+Layout (one ``AuditLog`` in the site's annotations under ``links.content.audit``):
+
+- ``entries``: ``LOBTree`` seq -> ``(body, hash)``; ``body`` is the canonical JSON of the entry
+  (``links.content.audit.encoding``), stored exactly as hashed so a verifier never re-encodes.
+- ``by_uid``, ``by_actor``, ``by_action``, ``by_type``, ``by_day``: ``OOBTree`` key -> ``LLTreeSet`` of
+  seqs, so per-record/actor/action/type/day lookups never scan the log. A date range is a range over the
+  ``by_day`` keys ("YYYY-MM-DD") united with ``multiunion``, then refined on the entries' timestamps.
+- ``checkpoints``: ``LOBTree`` seq -> sealed head (see checkpoints.py).
+- ``queue``: a ``PendingQueue`` of entries recorded but not yet chained.
+
+Why a queue and a chainer (no hot spot, no lost entry):
+a hash chain cannot be merged blindly — two transactions appending at once would both take seq N+1 and the
+same prev_hash. So a *writing* transaction never touches the chain. ``record()`` buffers entries per
+transaction; one before-commit hook adds them as one batch to ``queue`` under a unique token
+(``<time_ns>-<uuid4>``). ``PendingQueue._p_resolveConflict`` merges concurrent additions and removals of
+distinct tokens, so concurrent writers never conflict and the entry commits atomically with the change.
+The **chainer** (``chain()``) drains the queue in token order, assigns seq and prev_hash, writes entries
+and indexes and moves the head. It runs after commit in its own connection and transaction, serialised by
+a process lock; if it loses a conflict (another process chaining), it aborts and the batches simply wait
+for the next run — a user transaction never fails because of the audit trail.
+
+A side effect worth having: undoing a user's transaction after chaining cannot remove its audit entries
+(the chainer's transaction holds them; the queue's conflict resolution turns the undo into a no-op there).
+"""
+
+import threading
+import time
+import uuid
+from datetime import UTC
+from datetime import datetime
+
+import transaction
+from BTrees.LLBTree import LLTreeSet
+from BTrees.LOBTree import LOBTree
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from ZODB.POSException import ConflictError
+from zope.annotation.interfaces import IAnnotations
+
+from links.content.audit import readstore
+from links.content.audit.encoding import GENESIS
+from links.content.audit.encoding import canonical
+from links.content.audit.encoding import digest
+
+ANNOTATION_KEY = "links.content.audit"
+#: Secondary index attribute -> entry key it indexes.
+INDEXES = {"by_uid": "uid", "by_actor": "actor", "by_action": "action", "by_type": "portal_type"}
+
+_chain_lock = threading.Lock()
+_BUFFER = object()  # key of the per-transaction buffer (Transaction.data keys by identity)
+
+
+class PendingQueue(Persistent):
+    """Batches recorded by committed transactions and not yet chained: token -> tuple of entry dicts."""
+
+    def __init__(self):
+        self.batches = {}
+
+    def add(self, token: str, entries: tuple) -> None:
+        self.batches[token] = entries
+        self._p_changed = True
+
+    def _p_resolveConflict(self, old, committed, new):
+        """Merge two concurrent changes: tokens are unique, so additions and removals commute."""
+        before, theirs, ours = old.get("batches", {}), committed["batches"], new["batches"]
+        merged = dict(theirs)
+        for token, batch in ours.items():
+            if token not in before:
+                merged[token] = batch
+        for token in before:
+            if token not in ours:
+                merged.pop(token, None)
+        state = dict(committed)
+        state["batches"] = merged
+        return state
+
+
+class AuditLog(Persistent):
+    """The hash-chained log. Only the chainer writes anything but ``queue``."""
+
+    def __init__(self, site_id: str = ""):
+        self.site_id = site_id
+        self.entries = LOBTree()
+        self.checkpoints = LOBTree()
+        self.queue = PendingQueue()
+        self.by_day = OOBTree()
+        for name in INDEXES:
+            setattr(self, name, OOBTree())
+        self.last_seq = 0
+        self.last_hash = GENESIS
+        self.checkpoint_every = 1000
+
+    def __len__(self) -> int:
+        return self.last_seq
+
+    def _index(self, index: OOBTree, key, seq: int) -> None:
+        if key is None or key == "":
+            return
+        seqs = index.get(key)
+        if seqs is None:
+            seqs = index[key] = LLTreeSet()
+        seqs.add(seq)
+
+    def append_chained(self, entry: dict) -> tuple[int, str]:
+        """Chain one entry (seq and prev_hash assigned here). Chainer only: moves the head.
+
+        :param entry: entry dict without seq, prev_hash, hash
+        :returns: (seq, hash)
+        """
+        seq = self.last_seq + 1
+        entry = dict(entry, seq=seq, prev_hash=self.last_hash)
+        body = canonical(entry)
+        value = digest(body)
+        self.entries[seq] = (body, value)
+        for name, key in INDEXES.items():
+            self._index(getattr(self, name), entry.get(key), seq)
+        self._index(self.by_day, entry["timestamp"][:10], seq)
+        self.last_seq, self.last_hash = seq, value
+        return seq, value
+
+
+def get_log(site, create: bool = False) -> AuditLog | None:
+    """The site's audit log.
+
+    :param site: the Plone site
+    :param create: create it if missing (once, at install or on the first record)
+    :returns: the log, or None if it does not exist and ``create`` is false
+    """
+    annotations = IAnnotations(site)
+    log = annotations.get(ANNOTATION_KEY)
+    if log is None and create:
+        log = annotations[ANNOTATION_KEY] = AuditLog(site.getId())
+    return log
+
+
+def now_iso() -> str:
+    """UTC now as ISO 8601 with microseconds, e.g. ``2026-11-23T14:05:00.123456+00:00``."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def new_token() -> str:
+    """A unique, time-ordered batch token: the chainer links batches in this order."""
+    return f"{time.time_ns():020d}-{uuid.uuid4().hex}"
+
+
+def enqueue(log: AuditLog, entry: dict, txn=None) -> None:
+    """Buffer an entry in the current transaction; one before-commit hook adds the whole batch.
+
+    :param log: the site's log
+    :param entry: entry dict (timestamp, actor, action, uid, path, portal_type, details)
+    """
+    txn = txn or transaction.get()
+    try:
+        buffer = txn.data(_BUFFER)
+    except KeyError:
+        buffer = None
+    if buffer is None:
+        buffer = {}
+        txn.set_data(_BUFFER, buffer)
+        txn.addBeforeCommitHook(_flush, (txn,))
+    buffer.setdefault(id(log), (log, []))[1].append(entry)
+
+
+def buffered(txn=None) -> list[dict]:
+    """Entries recorded in the current transaction and not yet added to a queue (tests, diagnostics)."""
+    txn = txn or transaction.get()
+    try:
+        buffer = txn.data(_BUFFER)
+    except KeyError:
+        return []
+    return [entry for _log, entries in (buffer or {}).values() for entry in entries]
+
+
+def _flush(txn) -> None:
+    """Before commit: one queue batch per log. Hooks added later (records made by later before-commit
+    hooks) get a fresh buffer, because the transaction keeps calling hooks until none are left.
+    ``chain_now`` may have flushed already (buffer None)."""
+    try:
+        buffer = txn.data(_BUFFER)
+    except KeyError:
+        buffer = None
+    txn.set_data(_BUFFER, None)
+    for log, entries in (buffer or {}).values():
+        log.queue.add(new_token(), tuple(entries))
+        txn.addAfterCommitHook(_chain_after_commit, (log,))
+
+
+def flush_now(txn=None) -> None:
+    """Move the current transaction's buffered entries to the queue now (before chaining in-transaction)."""
+    _flush(txn or transaction.get())
+
+
+def _chain_after_commit(ok: bool, log: AuditLog) -> None:
+    if not ok or log._p_jar is None:
+        return
+    chain_in_own_transaction(log._p_jar.db(), log._p_oid, every=checkpoint_every())
+
+
+def checkpoint_every() -> int | None:
+    """Registry ``links.content.audit.checkpoint_every`` (entries between sealed checkpoints), or None
+    outside a site (the log's own ``checkpoint_every`` then applies)."""
+    try:
+        from plone import api
+
+        value = api.portal.get_registry_record("links.content.audit.checkpoint_every", default=None)
+    except Exception:  # no site hook (scripts, raw ZODB)
+        return None
+    return int(value) if value else None
+
+
+def chain(log: AuditLog, checkpoint=None, every: int | None = None) -> int:
+    """Drain the queue into the chain, in token order (the chainer).
+
+    :param log: the log, loaded in the transaction that will commit the result
+    :param checkpoint: callable(log) sealing the head every ``every`` entries
+    :param every: entries between checkpoints (default: the log's ``checkpoint_every``)
+    :returns: number of entries chained
+    """
+    batches = log.queue.batches
+    if not batches:
+        return 0
+    every = max(1, every or log.checkpoint_every)
+    count = 0
+    for token in sorted(batches):
+        for entry in batches[token]:
+            log.append_chained(entry)
+            count += 1
+            if checkpoint is not None and log.last_seq % every == 0:
+                checkpoint(log)
+    log.queue.batches = {}
+    log.queue._p_changed = True
+    return count
+
+
+def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = None) -> int:
+    """Run the chainer in a fresh connection and transaction (after a user's commit, or from a script).
+
+    :param db: the ZODB database
+    :param oid: oid of the AuditLog
+    :returns: entries chained (0 if another process won every attempt: they wait for the next run)
+    """
+    from links.content.audit.checkpoints import seal_head
+
+    with _chain_lock:
+        manager = transaction.TransactionManager(explicit=True)
+        conn = db.open(transaction_manager=manager)
+        try:
+            for _attempt in range(attempts):
+                manager.begin()
+                try:
+                    log = conn.get(oid)
+                    count = chain(log, checkpoint=seal_head, every=every)
+                    if not count:
+                        manager.abort()
+                        return 0
+                    manager.get().note("links.content.audit: chain")
+                    head = (log.site_id, log.last_seq, log.last_hash)
+                    manager.commit()
+                except ConflictError:
+                    manager.abort()
+                    continue
+                if head[0]:
+                    readstore.write_zodb_head(*head)
+                return count
+            return 0
+        finally:
+            conn.close()

@@ -1,0 +1,56 @@
+"""The "History and audit" page of a record: its audit entries and its CMFEditions versions."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from plone import api as ploneapi
+from Products.Five.browser import BrowserView
+
+from links.content.audit import api
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def format_when(value) -> str:
+    """A timestamp (ISO text, epoch seconds or datetime) as "23 November 2026, 14:05" in London time."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    elif isinstance(value, (int, float)):
+        value = datetime.fromtimestamp(value, tz=ZoneInfo("UTC"))
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y, %H:%M}"
+
+
+class HistoryAndAuditView(BrowserView):
+    """Guarded by "links.content: View audit trail"; versions are read through the archivist so an
+    auditor sees them without holding CMFEditions' own permissions (read-only)."""
+
+    def entries(self) -> list[dict]:
+        total, items = api.entries({"uid": self.context.UID()}, start=0, limit=1000)
+        for item in items:
+            item["when"] = format_when(item["timestamp"])
+            item["summary"] = ", ".join(
+                f"{key}: {value}" for key, value in sorted(item["details"].items()) if key != "changes"
+            )
+        return items
+
+    def versions(self) -> list[dict]:
+        archivist = ploneapi.portal.get_tool("portal_archivist")
+        try:
+            history = archivist.getHistoryMetadata(self.context)
+        except Exception:  # never versioned
+            return []
+        if not history:
+            return []
+        rows = []
+        for index in range(history.getLength(countPurged=False)):
+            meta = history.retrieve(index, countPurged=False)["metadata"]["sys_metadata"]
+            rows.append(
+                {
+                    "version": history.getVersionId(index, countPurged=False),
+                    "author": meta.get("principal", ""),
+                    "when": format_when(meta.get("timestamp", 0)),
+                    "comment": meta.get("comment", ""),
+                }
+            )
+        return rows

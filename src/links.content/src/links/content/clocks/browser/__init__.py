@@ -1,0 +1,1 @@
+"""The clocks table on a record's page."""

@@ -1,0 +1,1 @@
+"""REST services of the statutory clocks: GET/POST <record>/@clocks."""

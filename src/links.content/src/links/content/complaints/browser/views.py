@@ -1,0 +1,65 @@
+"""The response letter download and the assign-reviewer form."""
+
+from plone import api as ploneapi
+from plone.namedfile.utils import stream_data
+from Products.Five.browser import BrowserView
+from z3c.form import button
+from z3c.form import field
+from z3c.form import form
+from z3c.form.interfaces import WidgetActionExecutionError
+from zExceptions import NotFound
+from zope import schema
+from zope.interface import Interface
+from zope.interface import Invalid
+
+from links.content import _
+from links.content.complaints import api
+from links.content.complaints.exceptions import ComplaintError
+
+
+class ResponseLetterView(BrowserView):
+    """``@@response-letter``: download the PDF letter (permission "View complainant details")."""
+
+    def __call__(self):
+        letter = getattr(self.context, "response_letter", None)
+        if letter is None:
+            raise NotFound(
+                "This complaint has no response letter yet: it is written when the case is closed."
+            )
+        self.request.response.setHeader("Content-Type", "application/pdf")
+        self.request.response.setHeader(
+            "Content-Disposition", f'attachment; filename="{self.context.getId()}-{api.LETTER_FILENAME}"'
+        )
+        self.request.response.setHeader("Content-Length", str(letter.getSize()))
+        return stream_data(letter)
+
+
+class IAssignReviewer(Interface):
+    reviewer = schema.TextLine(
+        title=_("Independent reviewer"),
+        description=_(
+            "User name of a person with the Independent Reviewer role who has not acted on this case."
+        ),
+        required=True,
+    )
+
+
+class AssignReviewerForm(form.Form):
+    """``@@assign-reviewer``: the form version of ``@assign-reviewer``; refusals are shown as field errors."""
+
+    fields = field.Fields(IAssignReviewer)
+    ignoreContext = True
+    label = _("Assign the independent reviewer")
+
+    @button.buttonAndHandler(_("Assign"), name="assign")
+    def handle_assign(self, action):
+        data, errors = self.extractData()
+        if errors:
+            self.status = self.formErrorsMessage
+            return
+        try:
+            api.assign_reviewer(self.context, data["reviewer"].strip())
+        except ComplaintError as error:
+            raise WidgetActionExecutionError("reviewer", Invalid(str(error))) from error
+        ploneapi.portal.show_message(_("The independent reviewer has been assigned."), request=self.request)
+        self.request.response.redirect(self.context.absolute_url())

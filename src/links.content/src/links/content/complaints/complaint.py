@@ -1,0 +1,254 @@
+"""Complaint: one complaint about the host, the network or a participant, from receipt to closure.
+
+Confidentiality is enforced by permissions, not by views: the complainant's details and the case
+narrative carry ``read_permission``/``write_permission`` "View/Modify complainant details", which
+links_complaint_workflow grants per state to complaints officers, Managers and (at the appeal stages
+only) the local role "Assigned Reviewer". Council auditors have View but not those permissions, so
+they see that a case exists, its dates, outcome and history. The title is a case reference
+("Complaint C-2026-0007", see complaints.subscribers), never a name.
+"""
+
+from __future__ import annotations
+
+from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
+from plone.autoform import directives
+from plone.dexterity.content import Item
+from plone.namedfile.field import NamedBlobFile
+from plone.supermodel import model
+from z3c.relationfield.schema import RelationChoice
+from zope import schema
+from zope.interface import Invalid
+from zope.interface import implementer
+from zope.interface import invariant
+from zope.schema import ValidationError
+
+from links.content import _
+from links.content.complaints import rules
+from links.content.complaints.vocabularies import APPEAL_DECISIONS
+from links.content.complaints.vocabularies import HOW_RECEIVED
+from links.content.complaints.vocabularies import OUTCOMES
+from links.content.complaints.vocabularies import PREFERRED_FORMATS
+from links.content.complaints.vocabularies import SUBJECTS
+from links.content.interfaces import IConfidentialRecord
+
+VIEW_PERSONAL = "links.content.ViewComplainantDetails"
+MODIFY_PERSONAL = "links.content.ModifyComplainantDetails"
+
+#: Fields behind the personal-data permissions (also used by tests and the auditor's REST view).
+PERSONAL_FIELDS = (
+    "complainant_name",
+    "complainant_address",
+    "complainant_email",
+    "complainant_phone",
+    "preferred_format",
+    "preferred_language",
+    "consent_to_share",
+    "consent_date",
+    "details",
+    "late_reason",
+    "findings",
+    "remedies",
+    "appeal_grounds",
+    "appeal_reasons",
+    "response_letter",
+)
+
+
+class FutureDate(ValidationError):
+    # A ValidationError (not a bare Invalid) so forms and plone.restapi report it as a field error (400).
+    __doc__ = _("The date cannot be in the future.")
+
+
+def not_in_future(value) -> bool:
+    """Field constraint: a date that has already happened (today counts)."""
+    if value is not None and value > rules.today():
+        raise FutureDate(_("The date cannot be in the future."))
+    return True
+
+
+class IComplaint(model.Schema):
+    """A complaint (marker of the type)."""
+
+    # -- What and when (not personal: auditors see these) --
+    reference = schema.TextLine(
+        title=_("Case reference"),
+        description=_("Given when the complaint is logged; the title is made from it."),
+        required=False,
+        readonly=True,
+    )
+    received = schema.Date(
+        title=_("Received on"),
+        description=_("The date the complaint was received. Clocks count from this date."),
+        required=True,
+        constraint=not_in_future,
+    )
+    how_received = schema.Choice(title=_("How it was received"), vocabulary=HOW_RECEIVED, required=True)
+    about = schema.Choice(
+        title=_("What the complaint is about"),
+        vocabulary=SUBJECTS,
+        required=True,
+    )
+    provider = RelationChoice(
+        title=_("Service provider concerned"),
+        description=_(
+            "Optional: the provider the complaint touches. Reviewers with an interest in it "
+            "cannot be assigned."
+        ),
+        vocabulary="plone.app.vocabularies.Catalog",
+        required=False,
+    )
+    directives.widget(
+        "provider",
+        RelatedItemsFieldWidget,
+        vocabulary="plone.app.vocabularies.Catalog",
+        pattern_options={"selectableTypes": ["ServiceProvider"], "basePath": "/"},
+    )
+    event_date = schema.Date(
+        title=_("Date of the event"),
+        required=False,
+        constraint=not_in_future,
+    )
+    aware_date = schema.Date(
+        title=_("Date the complainant became aware"),
+        required=False,
+        constraint=not_in_future,
+    )
+    investigating_officer = schema.TextLine(
+        title=_("Investigating officer"),
+        description=_("User name of the person investigating the complaint."),
+        required=False,
+    )
+    outcome = schema.Choice(title=_("Outcome"), vocabulary=OUTCOMES, required=False)
+    lessons_learned = schema.Text(
+        title=_("Lessons learned"),
+        description=_("Without names: auditors read this."),
+        required=False,
+    )
+    response_sent_on = schema.Date(title=_("Response sent on"), required=False, constraint=not_in_future)
+    appeal_requested_on = schema.Date(
+        title=_("Appeal requested on"),
+        required=False,
+        constraint=not_in_future,
+    )
+    independent_reviewer = schema.TextLine(
+        title=_("Independent reviewer"),
+        description=_("Set by assigning a reviewer, which checks their independence."),
+        required=False,
+        readonly=True,
+    )
+    appeal_decision = schema.Choice(title=_("Appeal decision"), vocabulary=APPEAL_DECISIONS, required=False)
+    appeal_decided_on = schema.Date(title=_("Appeal decided on"), required=False, constraint=not_in_future)
+
+    # -- The complainant and the case narrative (personal) --
+    model.fieldset(
+        "complainant",
+        label=_("Complainant"),
+        fields=[
+            "complainant_name",
+            "complainant_address",
+            "complainant_email",
+            "complainant_phone",
+            "preferred_format",
+            "preferred_language",
+            "consent_to_share",
+            "consent_date",
+        ],
+    )
+    complainant_name = schema.TextLine(title=_("Complainant's name"), required=True)
+    complainant_address = schema.Text(title=_("Postal address"), required=False)
+    complainant_email = schema.TextLine(title=_("E-mail address"), required=False)
+    complainant_phone = schema.TextLine(title=_("Telephone"), required=False)
+    preferred_format = schema.Choice(
+        title=_("Preferred format"),
+        description=_(
+            "How the complainant wants to receive letters, e.g. large print, easy read, audio, Braille."
+        ),
+        vocabulary=PREFERRED_FORMATS,
+        default="standard",
+        required=True,
+    )
+    preferred_language = schema.TextLine(title=_("Preferred language"), default="English", required=False)
+    consent_to_share = schema.Bool(
+        title=_("Consent to share details"),
+        description=_(
+            "The complainant agrees that their details may be shared with the people investigating."
+        ),
+        default=False,
+        required=False,
+    )
+    consent_date = schema.Date(title=_("Consent given on"), required=False, constraint=not_in_future)
+
+    model.fieldset(
+        "case",
+        label=_("Case"),
+        fields=["details", "late_reason", "findings", "remedies", "appeal_grounds", "appeal_reasons"],
+    )
+    details = schema.Text(
+        title=_("The complaint"), description=_("What the complainant told us."), required=True
+    )
+    late_reason = schema.Text(
+        title=_("Reason to accept a late complaint"),
+        description=_(
+            "Needed when the complaint was made more than 12 months after the event or after "
+            "the complainant became aware of it."
+        ),
+        required=False,
+    )
+    findings = schema.Text(title=_("Findings"), required=False)
+    remedies = schema.Text(title=_("Remedies and actions taken"), required=False)
+    appeal_grounds = schema.Text(title=_("Grounds of appeal"), required=False)
+    appeal_reasons = schema.Text(title=_("Reasons for the appeal decision"), required=False)
+    response_letter = NamedBlobFile(
+        title=_("Response letter"),
+        description=_("Produced when the complaint is closed."),
+        required=False,
+    )
+
+    for _name in PERSONAL_FIELDS:
+        directives.read_permission(**{_name: VIEW_PERSONAL})
+        directives.write_permission(**{_name: MODIFY_PERSONAL})
+    del _name
+    directives.omitted("response_letter", "independent_reviewer")
+
+    @invariant
+    def made_in_time(data):
+        """Within the time limit of the event or of becoming aware, or a reason is recorded."""
+        received = getattr(data, "received", None)
+        ends = rules.time_limit_ends(getattr(data, "event_date", None), getattr(data, "aware_date", None))
+        if received and ends and received > ends and not (getattr(data, "late_reason", None) or "").strip():
+            raise Invalid(
+                _(
+                    "The complaint was received after the time limit (12 months from the event or from "
+                    "when the complainant became aware of it). Record the reason to accept it late."
+                )
+            )
+
+    @invariant
+    def appeal_in_time(data):
+        """An appeal is requested after the response and within the allowed window."""
+        requested = getattr(data, "appeal_requested_on", None)
+        sent = getattr(data, "response_sent_on", None)
+        if not requested:
+            return
+        if not sent:
+            raise Invalid(_("An appeal can only be requested after the response has been sent."))
+        if requested < sent:
+            raise Invalid(_("The appeal cannot be requested before the response was sent."))
+        deadline = rules.appeal_deadline(sent)
+        if requested > deadline:
+            raise Invalid(
+                _(
+                    "The appeal was requested after the deadline of ${deadline}.",
+                    mapping={"deadline": f"{deadline.day} {deadline:%B %Y}"},
+                )
+            )
+
+
+@implementer(IConfidentialRecord)
+class Complaint(Item):
+    """The complaint's class: an Item that is a confidential record (reading it is audited)."""
+
+    reference = None
+    independent_reviewer = None
+    previous_reviewers = ()
+    response_letter = None

@@ -1,0 +1,79 @@
+"""The complaints procedure's configurable time rules (registry records, RULES.md "Complaints").
+
+Both are [practice] defaults, so they live in the registry (profiles/default/registry/complaints.xml):
+
+- ``links.content.complaints.time_limit_months`` (12): a complaint is made in time within 12 months of
+  the event or of the complainant becoming aware of it; a late complaint needs a recorded reason.
+- ``links.content.complaints.appeal_window_working_days`` (20): an appeal may be requested up to the
+  20th working day following the day the response was sent. Local Healthwatch policies give 15-28 days;
+  20 working days matches the network's other clocks and is about one calendar month.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from plone import api
+
+TIME_LIMIT_RECORD = "links.content.complaints.time_limit_months"
+APPEAL_WINDOW_RECORD = "links.content.complaints.appeal_window_working_days"
+ESCALATION_BODY_RECORD = "links.content.complaints.escalation_body"
+OMBUDSMAN_RECORD = "links.content.complaints.ombudsman"
+
+DEFAULT_TIME_LIMIT_MONTHS = 12
+DEFAULT_APPEAL_WINDOW = 20
+LONDON = ZoneInfo("Europe/London")
+
+
+def today() -> date:
+    """Today in England (a date typed at 00:30 BST is still "today")."""
+    return datetime.now(LONDON).date()
+
+
+def _record(name: str, default):
+    try:
+        value = api.portal.get_registry_record(name, default=default)
+    except Exception:  # outside a site (unit tests of the rules) the defaults apply
+        value = default
+    return default if value is None else value
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later; the last day of the month when there is none (31 Jan + 1 = 28/29 Feb)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+def time_limit_ends(event_date: date | None, aware_date: date | None) -> date | None:
+    """The last day a complaint about the event is in time, or None when neither date is known.
+
+    The later of the event and the day the complainant became aware counts (RULES.md).
+    """
+    known = [d for d in (event_date, aware_date) if d]
+    if not known:
+        return None
+    return add_months(max(known), int(_record(TIME_LIMIT_RECORD, DEFAULT_TIME_LIMIT_MONTHS)))
+
+
+def appeal_deadline(response_sent_on: date) -> date:
+    """The last day an appeal may be requested: the Nth working day following the response.
+
+    Working days exclude weekends, England and Wales bank holidays and the registry's extra
+    non-working days (the clocks' calendar).
+    """
+    from links.content.clocks.calendar import WorkingCalendar
+    from links.content.clocks.calendar import extra_non_working_days
+
+    calendar = WorkingCalendar(extra_days=extra_non_working_days())
+    day = response_sent_on
+    for _count in range(int(_record(APPEAL_WINDOW_RECORD, DEFAULT_APPEAL_WINDOW))):
+        day = calendar.next_working_day(day)
+    return day

@@ -1,0 +1,33 @@
+"""``POST <complaint>/@assign-reviewer`` {"reviewer": "<userid>"}: assign the appeal's independent reviewer.
+
+Answers 400 with the reasons when the reviewer is not independent or no appeal is waiting.
+"""
+
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zExceptions import BadRequest
+from zope.interface import alsoProvides
+
+from links.content.complaints import api
+from links.content.complaints.exceptions import ComplaintError
+
+
+class AssignReviewerPost(Service):
+    """Assign the independent reviewer (permission "links.content: Handle complaints")."""
+
+    def reply(self):
+        data = json_body(self.request) or {}
+        reviewer = (data.get("reviewer") or "").strip() if isinstance(data, dict) else ""
+        if not reviewer:
+            raise BadRequest("Give the user name of the reviewer as 'reviewer'.")
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            api.assign_reviewer(self.context, reviewer)
+        except ComplaintError as error:
+            # Nothing was written before the checks failed; the transaction is aborted anyway.
+            raise BadRequest(str(error)) from error
+        return {
+            "reviewer": reviewer,
+            "review_state": self.context.portal_workflow.getInfoFor(self.context, "review_state"),
+        }

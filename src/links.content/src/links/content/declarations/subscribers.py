@@ -1,0 +1,77 @@
+"""Side effects on declarations: ownership by the member, the confidential marker, superseding."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import date
+
+from plone import api
+from zope.interface import alsoProvides
+from zope.interface import noLongerProvides
+
+from links.content.interfaces import IConfidentialRecord
+
+logger = logging.getLogger(__name__)
+
+
+def sync_member_and_sensitivity(obj, event):
+    """Added or edited: the member owns their declaration; a sensitive one is a confidential record.
+
+    Ownership gives the member the right to read their sensitive details (VIEW_SENSITIVE is granted
+    to Owner) even when someone in the host's staff typed the declaration in.
+    """
+    member = (obj.member or "").strip()
+    if (
+        member
+        and api.user.get(userid=member) is not None
+        and "Owner" not in obj.get_local_roles_for_userid(member)
+    ):
+        obj.manage_addLocalRoles(member, ["Owner"])
+        obj.reindexObjectSecurity()
+    if obj.sensitive:
+        alsoProvides(obj, IConfidentialRecord)
+    else:
+        noLongerProvides(obj, IConfidentialRecord)
+    obj.reindexObject(idxs=["object_provides", "record_member", "provider_uids"])
+
+
+def supersede_previous(obj, event):
+    """A member declared: note the date and supersede their previous current declaration."""
+    obj.declared_on = date.today()
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="DeclarationOfInterest", review_state="declared", record_member=obj.member
+    ):
+        older = brain._unrestrictedGetObject()
+        if older.UID() == obj.UID():
+            continue
+        with api.env.adopt_roles(["Manager"]):
+            api.content.transition(older, transition="supersede")
+        _stop_review_clock(older)
+    _start_review_clock(obj)
+
+
+#: The yearly review of a declaration (rule configured in registry/clocks.xml).
+REVIEW_CLOCK = "declaration-review"
+
+
+def _start_review_clock(obj) -> None:
+    """A declaration is due for review a year after it is declared: the clocks' reminders say so."""
+    from links.content.clocks import api as clocks_api
+    from links.content.clocks.exceptions import ClockError
+
+    try:
+        clocks_api.start(obj, REVIEW_CLOCK)
+    except ClockError:
+        # A site without the rule still has declarations_api.overdue_declarations().
+        logger.warning("No %s clock rule configured; declaration reviews are not clocked.", REVIEW_CLOCK)
+
+
+def _stop_review_clock(obj) -> None:
+    from links.content.clocks import api as clocks_api
+    from links.content.clocks.exceptions import ClockError
+
+    # A declaration made before clocks existed has none to stop.
+    with contextlib.suppress(ClockError):
+        clocks_api.stop(obj, REVIEW_CLOCK)

@@ -1,0 +1,47 @@
+"""Browser views of FOI: the public disclosure log and the bundle download."""
+
+from datetime import date
+
+from Products.Five.browser import BrowserView
+from zExceptions import NotFound
+
+from links.content.foi import api
+from links.content.pdf.api import format_date
+
+PAGE_SIZE = 50
+
+
+class DisclosureLogView(BrowserView):
+    """Answered requests, newest first, in pages of 50."""
+
+    def __call__(self):
+        try:
+            self.start = max(0, int(self.request.form.get("b_start", 0)))
+        except (TypeError, ValueError):
+            self.start = 0
+        self.total, self.entries = api.disclosure_log(self.start, PAGE_SIZE)
+        return self.index()
+
+    def format_date(self, iso: str | None) -> str:
+        return format_date(date.fromisoformat(iso)) if iso else ""
+
+    def next_start(self) -> int | None:
+        nxt = self.start + PAGE_SIZE
+        return nxt if nxt < self.total else None
+
+    def previous_start(self) -> int | None:
+        return max(0, self.start - PAGE_SIZE) if self.start else None
+
+
+class BundlePDFView(BrowserView):
+    """Stream the request's signed disclosure bundle."""
+
+    def __call__(self):
+        bundle = getattr(self.context, "bundle", None)
+        if bundle is None:
+            raise NotFound("No disclosure bundle has been built for this request yet.")
+        response = self.request.response
+        response.setHeader("Content-Type", "application/pdf")
+        response.setHeader("Content-Disposition", f'attachment; filename="{bundle.filename}"')
+        response.setHeader("Content-Length", str(bundle.getSize()))
+        return bundle.data

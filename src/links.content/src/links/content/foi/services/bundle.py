@@ -1,0 +1,40 @@
+"""<request>/@disclosure-bundle: GET the sealed manifest, POST {"items": [...]} to build the bundle."""
+
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zExceptions import BadRequest
+from zope.interface import alsoProvides
+
+from links.content.foi import api
+from links.content.foi.exceptions import InvalidSelection
+
+
+class BundleGet(Service):
+    def reply(self):
+        manifest = api.bundle_manifest(self.context)
+        if manifest is None:
+            self.request.response.setStatus(404)
+            return {
+                "type": "NotFound",
+                "message": "No disclosure bundle has been built for this request yet.",
+            }
+        return {"manifest": manifest, "pdf": f"{self.context.absolute_url()}/@@disclosure-bundle.pdf"}
+
+
+class BundlePost(Service):
+    def reply(self):
+        # A JSON API call with explicit credentials, as the other areas' POST services.
+        alsoProvides(self.request, IDisableCSRFProtection)
+        body = json_body(self.request)
+        items = body.get("items") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not items:
+            raise BadRequest(
+                'Send {"items": [{"uid": <record UID>, "version": <version id, optional>}, ...]}.'
+            )
+        try:
+            manifest = api.build_bundle(self.context, items)
+        except InvalidSelection as error:
+            raise BadRequest(str(error)) from None
+        self.request.response.setStatus(201)
+        return {"manifest": manifest, "pdf": f"{self.context.absolute_url()}/@@disclosure-bundle.pdf"}

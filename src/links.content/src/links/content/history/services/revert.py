@@ -1,0 +1,34 @@
+"""POST <record>/@revert {"version": N}: revert, saving the result as a new version."""
+
+from plone import api as ploneapi
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zExceptions import BadRequest
+from zope.interface import alsoProvides
+
+from links.content.history import api
+from links.content.history.exceptions import NoSuchVersion
+
+
+class RevertPost(Service):
+    """Revert to an earlier version; history stays append-only."""
+
+    def reply(self):
+        # A JSON API call with explicit credentials, as the other areas' POST services.
+        alsoProvides(self.request, IDisableCSRFProtection)
+        body = json_body(self.request)
+        version = body.get("version") if isinstance(body, dict) else None
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise BadRequest(
+                'Send {"version": <version id>} with the whole-number id of the version to go back to.'
+            )
+        try:
+            new_id = api.revert(self.context, version, actor=ploneapi.user.get_current().getId())
+        except NoSuchVersion as error:
+            raise BadRequest(str(error)) from None
+        return {
+            "reverted_to": version,
+            "version": new_id,
+            "versions": [api.to_json(v) for v in api.versions(self.context)],
+        }

@@ -1,0 +1,178 @@
+"""Write the whole site into one handover archive, record by record (streamed, see FORMAT.md)."""
+
+import hashlib
+import zipfile
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+from plone import api
+
+from links.policy.handover import manifest as mf
+from links.policy.handover import serialize
+from links.policy.handover.encoding import Encoder
+from links.policy.handover.encoding import dumps
+from links.policy.handover.encoding import sha256
+from links.policy.handover.progress import Progress
+
+README = """LINk handover archive (format {format} version {version}).
+
+Open format: JSON files and raw blobs in a ZIP. manifest.json lists every file with its SHA-256;
+manifest.sig is the Ed25519 signature (hex) of manifest.json's bytes, made with the key in public-key.pem.
+items/<uid>.json holds one record with all its versions; blobs/<sha256> holds file contents;
+audit/entries.jsonl holds the hash-chained audit trail. The full description is FORMAT.md of links.policy.
+"""
+
+
+class ArchiveWriter:
+    """A ZIP being written, remembering the SHA-256 of every file for the manifest."""
+
+    def __init__(self, path: Path):
+        self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.files: dict[str, str] = {}
+
+    def write(self, name: str, data: bytes) -> str:
+        digest = sha256(data)
+        self.zip.writestr(name, data)
+        self.files[name] = digest
+        return digest
+
+    def blob(self, data: bytes) -> str:
+        """Store file bytes once under their digest; returns the digest."""
+        digest = sha256(data)
+        name = f"blobs/{digest}"
+        if name not in self.files:
+            self.zip.writestr(name, data)
+            self.files[name] = digest
+        return digest
+
+    def write_stream(self, name: str, chunks) -> str:
+        """Write text chunks (an iterator) to one file without holding it in memory."""
+        hasher = hashlib.sha256()
+        with self.zip.open(name, "w", force_zip64=True) as handle:
+            for chunk in chunks:
+                data = chunk.encode("utf-8")
+                hasher.update(data)
+                handle.write(data)
+        self.files[name] = hasher.hexdigest()
+        return self.files[name]
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _audit(writer: ArchiveWriter, site) -> dict:
+    """The audit trail through links.content.audit's API: entries as JSON Lines, checkpoints as JSON."""
+    try:
+        from links.content.audit import api as audit_api
+        from links.content.audit.storage import get_log
+    except ImportError:
+        return {"available": False}
+    # Read-only: entries still queued (chained right after their commit) belong to the next export.
+    log = get_log(site)
+    if log is None:
+        writer.write_stream("audit/entries.jsonl", iter(()))
+        return {"available": True, "entries": 0, "head_seq": 0, "head_hash": None, "checkpoints": 0}
+    writer.write_stream("audit/entries.jsonl", audit_api.export_jsonl(log=log))
+    checkpoints = [dict(c) for c in log.checkpoints.values()]
+    writer.write("audit/checkpoints.json", dumps(checkpoints))
+    return {
+        "available": True,
+        "entries": log.last_seq,
+        "head_seq": log.last_seq,
+        "head_hash": log.last_hash,
+        "checkpoints": len(checkpoints),
+    }
+
+
+def export_site(
+    site,
+    path: str | Path,
+    include_passwords: bool = False,
+    include_report: bool = True,
+    progress: Progress | None = None,
+) -> dict:
+    """Export ``site`` into a new archive at ``path``.
+
+    :param site: the Plone site
+    :param path: the ZIP file to write (overwritten)
+    :param include_passwords: also export the users' password hashes (never clear passwords)
+    :param include_report: render the transitional report PDF into the archive
+    :param progress: progress reporter (default: one printing to the console)
+    :returns: the manifest (without the item list) plus ``path`` and ``fingerprint``
+    """
+    from links.content.keys.api import public_key_pem
+    from links.content.keys.api import signing_key
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    site_id = site.getId()
+    progress = progress or Progress(site_id, "export")
+    catalog = api.portal.get_tool("portal_catalog")
+    total = len(catalog.unrestrictedSearchResults(path="/".join(site.getPhysicalPath())))
+    writer = ArchiveWriter(path)
+    try:
+        items, totals, versions = [], {}, 0
+        progress.start_phase("records", total)
+        for count, obj in enumerate(serialize.walk(site), 1):
+            encoder = Encoder(blob_sink=writer.blob)
+            data = serialize.item_data(obj, site, encoder)
+            digest = writer.write(f"items/{data['uid']}.json", dumps(data))
+            items.append(
+                {
+                    "uid": data["uid"],
+                    "path": data["path"],
+                    "type": data["portal_type"],
+                    "versions": len(data["versions"]),
+                    "sha256": digest,
+                    "blobs": sorted(set(encoder.blobs)),
+                }
+            )
+            totals[data["portal_type"]] = totals.get(data["portal_type"], 0) + 1
+            versions += len(data["versions"])
+            progress.step()
+            if count % 200 == 0:
+                site._p_jar.cacheGC()  # keep memory flat on large sites
+        progress.total = progress.done
+        encoder = Encoder(blob_sink=writer.blob)
+        writer.write("site.json", dumps(serialize.site_data(site, encoder)))
+        writer.write("principals.json", dumps(serialize.principals_data(site, include_passwords)))
+        writer.write("registry.json", dumps(serialize.registry_data()))
+        audit = _audit(writer, site)
+        if include_report:
+            from links.policy.handover import report
+
+            writer.write("report/transitional-report.pdf", report.render(site))
+        writer.write("README.txt", README.format(format=mf.FORMAT, version=mf.FORMAT_VERSION).encode("utf-8"))
+        key_pem = public_key_pem(site_id)
+        manifest = {
+            "format": mf.FORMAT,
+            "format_version": mf.FORMAT_VERSION,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source": {"site_id": site_id, "title": site.Title(), "url": site.absolute_url()},
+            "public_key_sha256": mf.key_fingerprint(key_pem),
+            "password_hashes": include_passwords,
+            "totals": {
+                "items": len(items),
+                "versions": versions,
+                "by_type": dict(sorted(totals.items())),
+                "blobs": sum(1 for name in writer.files if name.startswith("blobs/")),
+            },
+            "audit": audit,
+            "files": dict(sorted(writer.files.items())),
+            "items": items,
+        }
+        manifest_bytes = dumps(manifest)
+        writer.zip.writestr(mf.MANIFEST, manifest_bytes)
+        writer.zip.writestr(mf.SIGNATURE, mf.sign(manifest_bytes, signing_key(site_id)))
+        writer.zip.writestr(mf.PUBLIC_KEY, key_pem)
+    except Exception as error:
+        writer.close()
+        path.unlink(missing_ok=True)
+        progress.fail(str(error))
+        raise
+    writer.close()
+    summary = {k: v for k, v in manifest.items() if k not in ("items", "files")}
+    summary.update(path=str(path), fingerprint=manifest["public_key_sha256"], size=path.stat().st_size)
+    progress.finish(path=str(path))
+    return summary

@@ -1,0 +1,111 @@
+"""GET/POST <record>/@clocks over HTTP: shape, permissions, and 400 for bad input."""
+
+from datetime import date
+
+import pytest
+import transaction
+from plone import api
+
+from links.content.clocks import api as clocks
+from links.content.roles import COMPLAINTS_OFFICER
+from links.content.roles import PARTICIPANT
+
+from .conftest import add_user
+from .conftest import enable_clocks_on_documents
+
+PASSWORD = "secret-password-1"
+
+
+@pytest.fixture
+def record(functional_portal):
+    enable_clocks_on_documents(functional_portal)
+    with api.env.adopt_roles(["Manager"]):
+        doc = api.content.create(container=functional_portal, type="Document", id="record", title="A record")
+        api.content.transition(doc, "publish")
+        clocks.start(doc, "foi-response", started=date(2024, 12, 21), actor="admin")
+        add_user("officer", [COMPLAINTS_OFFICER])
+        add_user("participant", [PARTICIPANT])
+    transaction.commit()
+    return doc
+
+
+def test_get_clocks(record, request_factory):
+    response = request_factory(role="Manager").get("/record/@clocks")
+    assert response.status_code == 200, response.text
+    [item] = response.json()["items"]
+    assert item["name"] == "foi-response"
+    assert item["started"] == "2024-12-21"
+    assert item["due"] == "2025-01-23"
+    assert item["status"] == "overdue"
+    assert item["rule"]["calendar"] == "uk" and item["rule"]["count"] == 20
+    assert item["pauses"] == [] and item["extensions"] == []
+    assert item["explanation"].startswith("Received Saturday 21 December 2024, a non-working day.")
+
+
+def test_pause_resume_extend_as_complaints_officer(record, request_factory):
+    session = request_factory(basic_auth=("officer", PASSWORD))
+    response = session.post(
+        "/record/@clocks/foi-response/pause", json={"reason": "Fee notice sent", "on": "2024-12-23"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "paused"
+    assert response.json()["pauses"][0]["actor"] == "officer"
+    response = session.post("/record/@clocks/foi-response/resume", json={"on": "2025-01-06"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["pauses"][0]["end"] == "2025-01-06"
+    assert body["due"] != "2025-01-23"
+    response = session.post(
+        "/record/@clocks/foi-response/extend", json={"reason": "Public interest test", "working_days": 5}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["extensions"][0]["working_days"] == 5
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("foi-response/pause", {}, "reason"),
+        ("foi-response/pause", {"reason": "   "}, "reason"),
+        ("foi-response/pause", {"reason": "x", "on": "23/12/2024"}, "YYYY-MM-DD"),
+        ("foi-response/pause", {"reason": "x", "on": "2099-01-01"}, "future"),
+        ("foi-response/resume", {}, "paused"),
+        ("foi-response/extend", {"reason": "x", "working_days": -1}, "at least 1"),
+        ("foi-response/explode", {}, "pause"),
+    ],
+)
+def test_bad_input_is_400_and_changes_nothing(record, request_factory, path, body, message):
+    response = request_factory(role="Manager").post(f"/record/@clocks/{path}", json=body)
+    assert response.status_code == 400, response.text
+    assert message in response.json()["message"]
+    transaction.begin()
+    clock = clocks.get(record, "foi-response")
+    assert clock.state == "running" and clock.pauses == () and clock.extensions == ()
+
+
+def test_unknown_clock_is_404(record, request_factory):
+    response = request_factory(role="Manager").post("/record/@clocks/nope/pause", json={"reason": "x"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["anonymous", "participant"])
+def test_pause_refused_without_manage_clocks(record, request_factory, who):
+    session = (
+        request_factory() if who == "anonymous" else request_factory(basic_auth=("participant", PASSWORD))
+    )
+    response = session.post("/record/@clocks/foi-response/pause", json={"reason": "x"})
+    assert response.status_code in (401, 403)
+    transaction.begin()
+    assert clocks.get(record, "foi-response").state == "running"
+
+
+def test_record_page_shows_the_clocks_table(record, request_factory):
+    response = request_factory(role="Manager", api=False).get("/record", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "Statutory deadlines" in response.text
+    assert "23 January 2025" in response.text
+    assert "<caption>" in response.text
+    response = request_factory(role="Manager", api=False).get(
+        "/record/@@clocks", headers={"Accept": "text/html"}
+    )
+    assert "Received Saturday 21 December 2024" in response.text

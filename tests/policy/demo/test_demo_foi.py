@@ -1,0 +1,32 @@
+"""Demo FOI requests: one per stage, the answered one in the disclosure log without its requester,
+idempotency."""
+
+from plone import api
+
+from links.content.foi import api as foi
+from links.policy.demo import foi as demo
+
+
+def _requests(portal):
+    return {o.demo_key: o for o in portal["foi"].objectValues() if getattr(o, "demo_key", None)}
+
+
+def test_requests_in_each_stage(portal):
+    found = _requests(portal)
+    assert set(found) == set(demo.REQUESTS)
+    for key, (state, _age, _values) in demo.REQUESTS.items():
+        assert api.content.get_state(found[key]) == state
+
+
+def test_answered_request_is_in_the_log_without_requester(portal):
+    total, entries = foi.disclosure_log()
+    assert total == 1
+    assert entries[0]["summary"] == demo.REQUESTS["information-requests-icb"][2]["summary"]
+    assert "Wieczorek" not in str(entries)
+
+
+def test_demo_step_is_idempotent(portal):
+    before = len(portal["foi"].objectIds())
+    with api.env.adopt_roles(["Manager"]):
+        demo.create(portal)
+    assert len(portal["foi"].objectIds()) == before
