@@ -10,20 +10,19 @@ import json
 import os
 import sys
 
-from AccessControl.SecurityManagement import newSecurityManager
-from AccessControl.SpecialUsers import system
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 from zope.globalrequest import setRequest
 
 from links.policy.handover import api
 from links.policy.handover.exceptions import ArchiveRefused
+from links.policy.site import run_as_site_builder
 
 
 def main(app) -> int:
     app = makerequest(app)
     setRequest(app.REQUEST)
-    newSecurityManager(None, system)
+    run_as_site_builder(app)  # the Zope admin, as make create-site
     archive = os.environ.get("ARCHIVE")
     if not archive:
         print("Give the archive: ARCHIVE=path/to/archive.zip", file=sys.stderr)
