@@ -132,6 +132,18 @@ def test_round_trip_is_identical(functional, source, archive):
     audit_check = audit_api.verify(site=target)
     assert audit_check["zodb"]["ok"], str(audit_check["zodb"])
 
+    # Seals made by the outgoing host still verify: the successor trusts its public key (only that).
+    from links.content.keys.api import public_key
+    from links.content.signing import api as signing_api
+    from links.content.signing.seal import key_fingerprint
+
+    signed = signing_api.signatures(target["reports"]["visit-homecare-signed"])
+    assert signed
+    assert {record["key"] for record in signed} != {key_fingerprint(public_key())}
+    assert [record["verification"] for record in signed] == [
+        {"seal_valid": True, "hash_matches": True} for _ in signed
+    ]
+
 
 def test_import_refuses_a_site_with_other_records(functional, archive):
     target = fresh_site(functional["app"])

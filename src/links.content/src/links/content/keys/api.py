@@ -226,3 +226,56 @@ def certificate_pem(site_id: str | None = None) -> bytes:
     :returns: PEM bytes
     """
     return certificate_and_key(site_id)[0].public_bytes(serialization.Encoding.PEM)
+
+
+#: Site annotation holding the public seal keys of earlier hosts (fingerprint -> PEM), trusted for checking
+#: seals made before a handover. Only public keys: a successor never receives the outgoing host's secrets.
+PREDECESSORS_KEY = "links.content.keys.predecessors"
+
+
+def trust_predecessor_key(pem: bytes | str, site=None) -> str:
+    """Trust an earlier host's public seal key for seals it made (called by the handover import).
+
+    :param pem: the SubjectPublicKeyInfo PEM of an Ed25519 public key
+    :param site: the Plone site (default: the current one)
+    :returns: the key's fingerprint (as signature records name it)
+    :raises ValueError: the PEM is not an Ed25519 public key
+    """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from persistent.mapping import PersistentMapping
+    from plone import api
+    from zope.annotation.interfaces import IAnnotations
+
+    from links.content.signing.seal import key_fingerprint
+
+    text = pem.decode("ascii") if isinstance(pem, bytes) else pem
+    key = serialization.load_pem_public_key(text.encode("ascii"))
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("An earlier host's seal key must be an Ed25519 public key.")
+    annotations = IAnnotations(site if site is not None else api.portal.get())
+    trusted = annotations.get(PREDECESSORS_KEY)
+    if trusted is None:
+        trusted = annotations[PREDECESSORS_KEY] = PersistentMapping()
+    fingerprint = key_fingerprint(key)
+    if trusted.get(fingerprint) != text:
+        trusted[fingerprint] = text
+    return fingerprint
+
+
+def public_key_for(fingerprint: str | None, site=None):
+    """The public seal key with that fingerprint: this site's own, or a trusted earlier host's.
+
+    :param fingerprint: as stored in a signature record's ``key`` (None: this site's key)
+    :returns: an ``Ed25519PublicKey``, or None when no trusted key has that fingerprint
+    """
+    from plone import api
+    from zope.annotation.interfaces import IAnnotations
+
+    from links.content.signing.seal import key_fingerprint
+
+    own = public_key()
+    if fingerprint is None or fingerprint == key_fingerprint(own):
+        return own
+    trusted = IAnnotations(site if site is not None else api.portal.get()).get(PREDECESSORS_KEY) or {}
+    pem = trusted.get(fingerprint)
+    return serialization.load_pem_public_key(pem.encode("ascii")) if pem else None

@@ -21,7 +21,7 @@ from zope.event import notify
 from zope.globalrequest import getRequest
 
 from links.content import roles
-from links.content.keys.api import public_key
+from links.content.keys.api import public_key_for
 from links.content.keys.api import signing_key
 from links.content.signing import events
 from links.content.signing.canonical import canonical_hash
@@ -435,7 +435,7 @@ def signatures(obj, verify: bool = True) -> list[dict]:
     store = get_store(obj)
     if store is None:
         return []
-    key = public_key() if verify else None
+    keys: dict = {}  # fingerprint -> key: this site's, or an earlier host's trusted after a handover
     hashes: dict = {}
     result = []
     for seq, record in store.signatures.items():
@@ -444,8 +444,12 @@ def signatures(obj, verify: bool = True) -> list[dict]:
             vid = record["version_id"]
             if vid not in hashes:
                 hashes[vid] = _version_hash(obj, vid)
+            fingerprint = record.get("key")
+            if fingerprint not in keys:
+                keys[fingerprint] = public_key_for(fingerprint)
+            key = keys[fingerprint]
             item["verification"] = {
-                "seal_valid": verify_seal(record, key),
+                "seal_valid": key is not None and verify_seal(record, key),
                 "hash_matches": hashes[vid] == record["sha256"],
             }
         result.append(item)

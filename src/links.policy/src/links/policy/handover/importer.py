@@ -372,6 +372,11 @@ def _import(site, archive, manifest, manifest_sha, batch_size, progress) -> dict
         pending.remove(uid)
         progress.step()
     _restore_site(site, json.loads(archive.read("site.json")), blob_source)
+    # Seals made by the outgoing host stay verifiable: trust its public key (never its private key), on
+    # top of the keys it trusted itself (restored with the site's annotations just above).
+    from links.content.keys.api import trust_predecessor_key
+
+    trust_predecessor_key(archive.read("public-key.pem"), site)
     _reset_container_dates(site, archive, manifest)
     steps.insert("site")
     api.portal.set_registry_record("plone.site_title", site.Title())
