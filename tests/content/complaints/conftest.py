@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
-from plone.app.testing import setRoles
 
 from links.content import roles
 from links.content.complaints import api as capi
+from links.content.testing import add_users
 
 PASSWORD = "secret-complaints-1"
 
@@ -26,10 +26,7 @@ USERS = {
 
 
 def create_users(portal):
-    for userid, user_roles in USERS.items():
-        if api.user.get(userid=userid) is None:
-            api.user.create(username=userid, email=f"{userid}@example.org", password=PASSWORD)
-        setRoles(portal, userid, user_roles)
+    add_users(portal, USERS, PASSWORD)
 
 
 def create_folder(portal):

@@ -3,9 +3,7 @@ disclosure log."""
 
 import json
 import subprocess
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 
 import pytest
 from DateTime import DateTime
@@ -21,29 +19,10 @@ from links.content.signing.seal import verify_seal
 from .conftest import answer
 
 
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 10, 1, 9, 0, tzinfo=UTC).timestamp()
-
-    def time(self):
-        return self.now
-
-    def set(self, *args):
-        self.now = datetime(*args, tzinfo=UTC).timestamp()
-
-
-@pytest.fixture
-def version_clock(monkeypatch):
-    import Products.CMFEditions.CopyModifyMergeRepositoryTool as tool
-
-    clock = Clock()
-    monkeypatch.setattr(tool, "time", clock)
-    return clock
-
-
 @pytest.fixture
 def records(foi_folder, version_clock):
     """Two information requests saved on 1 October 2026; one is edited on 20 November."""
+    version_clock.set(2026, 10, 1, 9, 0)
     with api.env.adopt_roles(["Manager"]):
         first = api.content.create(
             container=foi_folder,

@@ -1,8 +1,5 @@
-"""Fixtures of the version history tests: providers, an information request related to one, and a
-clock for CMFEditions' version timestamps (so "as of" questions have a past to ask about)."""
-
-from datetime import UTC
-from datetime import datetime
+"""Fixtures of the version history tests: providers and an information request related to one (the
+`version_clock` for CMFEditions' timestamps is in tests/content/conftest.py)."""
 
 import pytest
 from plone import api
@@ -10,28 +7,6 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 
 from links.content.history import api as history
-
-
-class FakeClock:
-    """Replaces ``time`` in CMFEditions' repository tool: versions get the timestamps we set."""
-
-    def __init__(self):
-        self.now = datetime(2026, 4, 1, 9, 0, tzinfo=UTC).timestamp()
-
-    def time(self):
-        return self.now
-
-    def set(self, *args):
-        self.now = datetime(*args, tzinfo=UTC).timestamp()
-
-
-@pytest.fixture
-def version_clock(monkeypatch):
-    import Products.CMFEditions.CopyModifyMergeRepositoryTool as tool
-
-    clock = FakeClock()
-    monkeypatch.setattr(tool, "time", clock)
-    return clock
 
 
 @pytest.fixture

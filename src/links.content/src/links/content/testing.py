@@ -48,3 +48,19 @@ LINKS_CONTENT_FUNCTIONAL_TESTING = FunctionalTesting(
     bases=(LINKS_CONTENT_FIXTURE, WSGI_SERVER_FIXTURE),
     name="LinksContentLayer:FunctionalTesting",
 )
+
+
+def add_users(portal, users: dict, password: str) -> None:
+    """Create each test user once and set its global roles (the areas' fixtures share this).
+
+    :param portal: the Plone site of the layer
+    :param users: user id -> list of global roles
+    :param password: the password every one of them gets
+    """
+    from plone import api
+    from plone.app.testing import setRoles
+
+    for userid, user_roles in users.items():
+        if api.user.get(userid=userid) is None:
+            api.user.create(username=userid, email=f"{userid}@example.org", password=password)
+        setRoles(portal, userid, user_roles)
