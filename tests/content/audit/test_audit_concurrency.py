@@ -25,7 +25,7 @@ def db(tmp_path, monkeypatch):
     monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path / "audit"))
     database = DB(FileStorage(str(tmp_path / "Data.fs")))
     with database.transaction() as conn:
-        log = conn.root()["log"] = AuditLog("concurrency")
+        log = conn.root()["log"] = AuditLog("concurrency", shard_size=37)  # many shards, crossed mid-batch
         log.checkpoint_every = 97  # seal several checkpoints while writers run
         for number in range(THREADS):
             conn.root()[f"content-{number}"] = PersistentMapping()

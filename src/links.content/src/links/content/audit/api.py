@@ -13,9 +13,6 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
-from BTrees.LLBTree import LLTreeSet
-from BTrees.LLBTree import intersection
-from BTrees.LLBTree import multiunion
 from plone import api as ploneapi
 
 from links.content.audit import readstore
@@ -148,30 +145,6 @@ def parse_filters(query: dict) -> dict:
     return filters
 
 
-def _matching_seqs(log, filters: dict):
-    """Seqs matching the filters, from the indexes only (None: no filter, every seq)."""
-    sets = []
-    for name, index in (
-        ("actor", log.by_actor),
-        ("action", log.by_action),
-        ("portal_type", log.by_type),
-        ("uid", log.by_uid),
-    ):
-        if name in filters:
-            sets.append(index.get(filters[name], LLTreeSet()))
-    if "from_day" in filters or "to_day" in filters:
-        low = filters.get("from_day")
-        high = filters.get("to_day")
-        days = log.by_day.values(low.isoformat() if low else None, high.isoformat() if high else None)
-        sets.append(multiunion(list(days)))
-    if not sets:
-        return None
-    result = sets[0]
-    for other in sets[1:]:
-        result = intersection(result, other)
-    return result
-
-
 def _moment(value: str) -> datetime:
     """An ISO date-time filter as an aware datetime (no offset given: UTC)."""
     moment = datetime.fromisoformat(value)
@@ -199,7 +172,7 @@ def _as_dict(seq: int, value) -> dict:
 def iter_log_entries(log, filters: dict | None = None) -> Iterator[dict]:
     """Every chained entry of ``log`` matching ``filters`` (from ``parse_filters``), oldest first."""
     filters = filters or {}
-    seqs = _matching_seqs(log, filters)
+    seqs = log.matching(filters)
     source = log.entries.items() if seqs is None else ((s, log.entries[s]) for s in seqs)
     for seq, value in source:
         entry = _as_dict(seq, value)
@@ -226,7 +199,7 @@ def entries(filters: dict | None = None, start: int = 0, limit: int = 50, site=N
     if log is None:
         return 0, []
     filters = filters or {}
-    seqs = _matching_seqs(log, filters)
+    seqs = log.matching(filters)
     has_times = len(filters.get("from", "")) > 10 or len(filters.get("to", "")) > 10
     if has_times:  # time-of-day bounds: refine over the (day-bounded) candidates
         matched = list(iter_log_entries(log, filters))

@@ -205,23 +205,15 @@ def restore_audit(site, archive: zipfile.ZipFile, manifest: dict, manifest_sha: 
     earlier entries (site creation) are chained again after the handover event. The source's checkpoints
     were sealed with the source key: they stay in the archive and in the handover state, not in the log.
     """
-    from BTrees.LOBTree import LOBTree
-    from BTrees.OOBTree import OOBTree
-
     from links.content.audit import api as audit_api
-    from links.content.audit.encoding import GENESIS
     from links.content.audit.encoding import decode
-    from links.content.audit.storage import INDEXES
     from links.content.audit.storage import get_log
     from links.content.audit.storage import now_iso
 
     audit_api.chain_now(site)
     log = get_log(site, create=True)
     own = [decode(body) for body, _hash in log.entries.values()]
-    log.entries, log.checkpoints, log.by_day = LOBTree(), LOBTree(), OOBTree()
-    for name in INDEXES:
-        setattr(log, name, OOBTree())
-    log.last_seq, log.last_hash = 0, GENESIS
+    log.reset()
     with archive.open("audit/entries.jsonl") as handle:
         for line in handle:
             entry = json.loads(line)
