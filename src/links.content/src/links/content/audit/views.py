@@ -23,16 +23,44 @@ def format_when(value) -> str:
 
 class HistoryAndAuditView(BrowserView):
     """Guarded by "links.content: View audit trail"; versions are read through the archivist so an
-    auditor sees them without holding CMFEditions' own permissions (read-only)."""
+    auditor sees them without holding CMFEditions' own permissions (read-only). The audit entries are
+    paged (``b_start``), oldest first, as the trail is written."""
+
+    page_size = 100
+
+    def start(self) -> int:
+        try:
+            return max(0, int(self.request.form.get("b_start", 0)))
+        except (TypeError, ValueError):
+            return 0
 
     def entries(self) -> list[dict]:
-        total, items = api.entries({"uid": self.context.UID()}, start=0, limit=1000)
+        if getattr(self, "_entries", None) is not None:
+            return self._entries
+        start = self.start()
+        self.total, items = api.entries({"uid": self.context.UID()}, start=start, limit=self.page_size)
         for item in items:
             item["when"] = format_when(item["timestamp"])
             item["summary"] = ", ".join(
                 f"{key}: {value}" for key, value in sorted(item["details"].items()) if key != "changes"
             )
+        self._entries = items
         return items
+
+    def pages(self) -> dict:
+        """Where this page of entries sits and the links to the pages before and after it."""
+        entries = self.entries()
+        start, url = self.start(), f"{self.context.absolute_url()}/@@history-and-audit"
+        return {
+            "first": start + 1 if entries else 0,
+            "last": start + len(entries),
+            "total": self.total,
+            "previous": f"{url}?b_start={max(0, start - self.page_size)}" if start > 0 else None,
+            "next": f"{url}?b_start={start + self.page_size}" if start + len(entries) < self.total else None,
+        }
+
+    def can_read_versions(self) -> bool:
+        return ploneapi.user.has_permission("CMFEditions: Access previous versions", obj=self.context)
 
     def versions(self) -> list[dict]:
         archivist = ploneapi.portal.get_tool("portal_archivist")

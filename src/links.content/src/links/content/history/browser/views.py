@@ -1,0 +1,148 @@
+"""Pages for auditors and officers: two versions side by side, and a record as it stood on a date.
+
+They answer what ``@compare`` and ``@as-of`` answer over REST, through the same ``history.api``, in plain
+English: dates as people in England write them, values as text, never raw JSON. Bad input (an unknown
+version, a date that is not a date) is a form error on the page with status 400; nothing is changed.
+"""
+
+import html
+import re
+from datetime import date
+from datetime import datetime
+
+from Products.Five.browser import BrowserView
+
+from links.content.audit.views import format_when
+from links.content.history import api
+from links.content.history.exceptions import HistoryError
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_BLOCK_TAG = re.compile(r"</?(p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def display_value(value) -> str:
+    """A field value (as encoded by ``history.api.fields``) as plain text for a table cell."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        if _ISO_DATE.match(value):
+            day = date.fromisoformat(value)
+            return f"{day.day} {day:%B %Y}"
+        if _ISO_DATETIME.match(value):
+            try:
+                return format_when(datetime.fromisoformat(value))
+            except ValueError:
+                return value
+        if "<" in value and ">" in value:  # rich text: its words, not its markup
+            return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", value))).split())
+        return value
+    if isinstance(value, dict):
+        if "title" in value or "path" in value:  # a relation target as it was
+            return value.get("title") or value.get("path") or value.get("uid", "")
+        if "filename" in value:
+            return f"{value['filename']} (SHA-256 {value.get('sha256', '')[:12]}…)"
+        if "data" in value or "raw" in value:
+            return display_value(value.get("raw", value.get("data")))
+        return ", ".join(f"{key}: {display_value(item)}" for key, item in sorted(value.items()))
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(display_value(item) for item in value)
+    return str(value)
+
+
+def describe_version(version: dict) -> dict:
+    """A version (``history.api.versions``) for a page: number, who, when, comment."""
+    return {
+        "id": version["version_id"],
+        "label": f"Version {version['version_id']}",
+        "author": version.get("author_name") or version.get("author") or "unknown",
+        "when": format_when(version["time"]),
+        "comment": version.get("comment") or "",
+    }
+
+
+class CompareVersionsView(BrowserView):
+    """``@@compare-versions?from=0&to=2``: every field of two versions, changed ones marked."""
+
+    error = None
+    result = None
+
+    def __call__(self):
+        try:
+            self.all_versions = [describe_version(v) for v in api.versions(self.context)]
+        except HistoryError as error:
+            self.all_versions = []
+            self.error = str(error)
+            return self.index()
+        ids = [v["id"] for v in self.all_versions]
+        from_id = self._version("from", ids[-2] if len(ids) > 1 else ids[0])
+        to_id = self._version("to", ids[-1])
+        if self.error is None:
+            try:
+                compared = api.compare(self.context, from_id, to_id)
+            except HistoryError as error:
+                self.error = str(error)
+            else:
+                self.result = {
+                    "from": describe_version(compared["from"]),
+                    "to": describe_version(compared["to"]),
+                    "rows": [
+                        {
+                            "title": row["title"],
+                            "from": display_value(row["from"]),
+                            "to": display_value(row["to"]),
+                            "changed": row["changed"],
+                        }
+                        for row in compared["fields"]
+                    ],
+                    "changed": len(compared["changed"]),
+                }
+        if self.error:
+            self.request.response.setStatus(400)
+        self.selected = {"from": from_id, "to": to_id}
+        return self.index()
+
+    def _version(self, name: str, default: int):
+        raw = self.request.form.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            self.error = f"Choose a version from the list for “{name}”: {raw!r} is not a version number."
+            return default
+
+
+class AsOfView(BrowserView):
+    """``@@as-of?date=2026-05-01``: the version current at the end of that day (UK time) and its fields."""
+
+    error = None
+    result = None
+
+    def __call__(self):
+        self.date = (self.request.form.get("date") or "").strip()
+        if self.date:
+            try:
+                moment = api.parse_moment(self.date)
+                found = api.as_of(self.context, moment)
+            except ValueError as error:
+                self.error = str(error).replace("'date'", "The date")
+                self.request.response.setStatus(400)
+            except HistoryError as error:
+                self.error = str(error)
+            else:
+                local = moment.astimezone(api.LONDON)
+                self.result = {
+                    "moment": f"{local.day} {local:%B %Y}"
+                    if _ISO_DATE.match(self.date)
+                    else format_when(moment),
+                    "version": describe_version(found["version"]),
+                    "rows": [
+                        {"title": field["title"], "value": display_value(field["value"])}
+                        for field in found["fields"].values()
+                    ],
+                }
+        return self.index()
