@@ -14,6 +14,7 @@ from links.content.audit.storage import get_log
 from links.content.interfaces import IConfidentialRecord
 from links.content.roles import COUNCIL_AUDITOR
 from links.content.roles import HOST_STAFF
+from links.content.testing import add_users
 
 PASSWORD = "secret-password-1"
 
@@ -23,9 +24,7 @@ def record(functional_portal, tmp_path, monkeypatch):
     monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path))
     portal = functional_portal
     with api.env.adopt_roles(["Manager"]):
-        for userid, role in (("auditor", COUNCIL_AUDITOR), ("staff", HOST_STAFF)):
-            api.user.create(email=f"{userid}@example.org", username=userid, password=PASSWORD)
-            api.user.grant_roles(username=userid, roles=[role])
+        add_users(portal, {"auditor": [COUNCIL_AUDITOR], "staff": [HOST_STAFF]}, PASSWORD)
         doc = api.content.create(container=portal, type="Document", id="complaint", title="A complaint")
         alsoProvides(doc, IConfidentialRecord)
         doc.reindexObject()

@@ -7,6 +7,7 @@ from plone import api
 from links.content.history import api as history
 from links.content.roles import COUNCIL_AUDITOR
 from links.content.roles import PARTICIPANT
+from links.content.testing import add_users
 
 PASSWORD = "secret-history-1"
 
@@ -14,10 +15,7 @@ PASSWORD = "secret-history-1"
 @pytest.fixture
 def record(functional_portal):
     with api.env.adopt_roles(["Manager"]):
-        for userid, role in (("auditor", COUNCIL_AUDITOR), ("participant", PARTICIPANT)):
-            if api.user.get(userid=userid) is None:
-                api.user.create(username=userid, email=f"{userid}@example.org", password=PASSWORD)
-            api.user.grant_roles(username=userid, roles=[role])
+        add_users(functional_portal, {"auditor": [COUNCIL_AUDITOR], "participant": [PARTICIPANT]}, PASSWORD)
         obj = api.content.create(
             container=functional_portal,
             type="InformationRequest",

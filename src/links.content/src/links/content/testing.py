@@ -51,7 +51,8 @@ LINKS_CONTENT_FUNCTIONAL_TESTING = FunctionalTesting(
 
 
 def add_users(portal, users: dict, password: str) -> None:
-    """Create each test user once and set its global roles (the areas' fixtures share this).
+    """Create each test user once and set its password and global roles (the areas' fixtures share this,
+    and a layer may already hold a user of the same id from another area's tests).
 
     :param portal: the Plone site of the layer
     :param users: user id -> list of global roles
@@ -63,4 +64,6 @@ def add_users(portal, users: dict, password: str) -> None:
     for userid, user_roles in users.items():
         if api.user.get(userid=userid) is None:
             api.user.create(username=userid, email=f"{userid}@example.org", password=password)
+        else:  # left by another area's tests in this layer: make the password the one this test uses
+            portal.acl_users.userSetPassword(userid, password)
         setRoles(portal, userid, user_roles)
