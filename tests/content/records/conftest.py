@@ -120,6 +120,20 @@ def report(portal, provider, authorised):
     return make_report(portal, provider)
 
 
+@pytest.fixture
+def site(functional_portal):
+    """Users, a provider and authorisations (rep1 cleared, rep2 pending), committed for HTTP tests."""
+    import transaction
+
+    portal = functional_portal
+    create_users(portal)
+    provider = create_provider(portal)
+    authorise(portal, "rep1")
+    authorise(portal, "rep2", dbs_outcome="pending")
+    transaction.commit()
+    return {"portal": portal, "provider": provider}
+
+
 class Helpers:
     """Helpers for the test modules (importlib import mode: tests cannot import conftest)."""
 

@@ -53,17 +53,6 @@ def test_invariant_refuses_unauthorised_visitor(portal, provider, authorised):
     assert "Rep3 Example (rep3)" in str(raised.value)
 
 
-@pytest.fixture
-def site(functional_portal, helpers):
-    portal = functional_portal
-    helpers.create_users(portal)
-    provider = helpers.create_provider(portal)
-    helpers.authorise(portal, "rep1")
-    helpers.authorise(portal, "rep2", dbs_outcome="pending")
-    transaction.commit()
-    return {"portal": portal, "provider": provider}
-
-
 def _report_json(provider_uid, **overrides):
     body = {
         "@type": "EnterAndViewReport",

@@ -1,0 +1,1 @@
+"""plone.restapi adaptations shared by every record type."""
