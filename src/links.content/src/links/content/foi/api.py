@@ -31,6 +31,7 @@ from links.content.history import api as history
 from links.content.history.exceptions import HistoryError
 from links.content.history.exceptions import NoSuchVersion
 from links.content.history.exceptions import NotYetCreated
+from links.content.ids import free_id
 
 COUNTER_KEY = "links.content.foi.references"
 #: States in which a request has been answered (listed in the disclosure log).
@@ -265,17 +266,18 @@ def redact(
     if text not in plain_text(field_map[field]["value"]):
         raise InvalidRedaction(f"The text to withhold does not occur in {field!r} of version {version}.")
     actor = actor or api.user.get_current().getId()
+    title = f"{CITATIONS[exemption]}: {field_map[field]['title']} of {obj.Title()} (version {version})"
     redaction = api.content.create(
         container=request,
         type="Redaction",
-        title=f"{CITATIONS[exemption]}: {field_map[field]['title']} of {obj.Title()} (version {version})",
+        id=free_id(request, title, default="redaction"),
+        title=title,
         target=target,
         target_version=version,
         field=field,
         text=text,
         exemption=exemption,
         reason=reason.strip(),
-        safe_id=True,
     )
     redaction.redacted_by = actor
     redaction.redacted_at = datetime.now(UTC)

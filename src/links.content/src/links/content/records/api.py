@@ -10,6 +10,7 @@ from datetime import date
 
 from plone import api
 
+from links.content.ids import free_id
 from links.content.records.vocabularies import fullname
 from links.content.roles import AUTHORISED_REPRESENTATIVE
 
@@ -112,17 +113,17 @@ def record_decision(record, decision: str, reasons: str, category: str, decided_
     folder = decisions_folder()
     intid = getUtility(IIntIds).queryId(record)
     with api.env.adopt_roles(["Manager"]):
-        # The relation is passed to create() so it is catalogued by the added event.
+        # The relation is passed to create() so it is catalogued by the added event; see ids.free_id.
         return api.content.create(
             container=folder,
             type=DECISION_TYPE,
+            id=free_id(folder, decision, default="decision"),
             title=decision[:200],
             decision=decision,
             reasons=reasons or _default_reasons(category),
             category=category,
             decided_on=decided_on or date.today(),
             related_record=RelationValue(intid) if intid is not None else None,
-            safe_id=True,
         )
 
 
