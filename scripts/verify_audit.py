@@ -1,7 +1,8 @@
 """Verify a site's audit trail. Run with: bin/instance run scripts/verify_audit.py [site-id]
 
 Recomputes the whole hash chain (ZODB entries and the read-event files), checks every checkpoint's Ed25519
-seal against the site's public key, prints a summary and names the first broken entry. Exit status: 0 if
+seal against the site's public key and every version and signature the chain witnesses, prints a summary
+and names the first broken entry. ``--chain-only`` skips the versions and signatures. Exit status: 0 if
 the trail verifies, 1 if it does not, 2 if the site does not exist. Changes nothing.
 """
 
@@ -13,6 +14,8 @@ from zope.component.hooks import setSite
 
 from links.content.audit import api as audit
 
+LABELS = {"zodb": "ZODB chain", "files": "read-event files", "records": "versions and signatures"}
+
 
 def main(app, argv) -> int:
     # bin/instance run may leave the script's own path in argv: skip it.
@@ -23,11 +26,21 @@ def main(app, argv) -> int:
         print(f"No Plone site '{site_id}' in this instance.", file=sys.stderr)
         return 2
     setSite(site)
-    result = audit.verify(site)
-    for store in ("zodb", "files"):
-        part = result[store]
-        label = "ZODB chain" if store == "zodb" else "read-event files"
-        if part["ok"]:
+    result = audit.verify(site, records="--chain-only" not in argv)
+    for store in ("zodb", "files", "records"):
+        part = result.get(store)
+        if part is None:
+            continue
+        label = {"zodb": "ZODB chain", "files": "read-event files", "records": "versions and signatures"}[
+            store
+        ]
+        if part.get("skipped"):
+            print(f"{label}: not checked, because the chain is broken")
+        elif part["ok"] and store == "records":
+            print(
+                f"{label}: OK, {part['versions']} versions and {part['signatures']} signatures as witnessed"
+            )
+        elif part["ok"]:
             extra = f", {part.get('checkpoints', 0)} sealed checkpoints" if store == "zodb" else ""
             print(f"{label}: OK, {part['entries']} entries{extra}")
         else:

@@ -30,3 +30,10 @@ def test_demo_step_is_idempotent(portal):
     with api.env.adopt_roles(["Manager"]):
         demo.create(portal)
     assert len(portal["foi"].objectIds()) == before
+
+
+def test_answered_request_has_its_signed_disclosure_bundle(portal):
+    """The demo's answered request shows a real bundle (the demo step must not silently skip it)."""
+    manifest = foi.bundle_manifest(_requests(portal)["information-requests-icb"])
+    assert manifest is not None and manifest["items"]
+    assert all(len(item["sha256"]) == 64 for item in manifest["items"])

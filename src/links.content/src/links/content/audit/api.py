@@ -29,6 +29,7 @@ from links.content.audit.storage import get_log
 from links.content.audit.storage import now_iso
 from links.content.audit.verify import verify_chain
 from links.content.audit.verify import verify_readstore
+from links.content.audit.witness import verify_records
 
 FIELDS = ("seq", "timestamp", "actor", "action", "uid", "path", "portal_type", "details", "prev_hash", "hash")
 FILTERS = ("from", "to", "actor", "action", "portal_type", "uid")
@@ -213,10 +214,12 @@ def entries(filters: dict | None = None, start: int = 0, limit: int = 50, site=N
     return total, [_as_dict(s, log.entries[s]) for s in keys[start : start + limit]]
 
 
-def verify(site=None, public_key=None) -> dict:
-    """Recompute the whole chain (ZODB and read-event files) and check the checkpoint seals.
+def verify(site=None, public_key=None, records: bool = True) -> dict:
+    """Recompute the whole chain (ZODB and read-event files), check the checkpoint seals and, unless
+    ``records`` is false, every version and signature the chain witnesses (``witness.verify_records``).
 
-    :returns: ``{"ok", "zodb": {...}, "files": {...}}``; each part names ``broken_seq`` and ``reason``
+    :returns: ``{"ok", "zodb": {...}, "files": {...}, "records": {...}}``; each part names ``broken_seq``
+        (the seq of the first broken entry, or of the entry whose witness no longer matches) and ``reason``
     """
     site = site or ploneapi.portal.get()
     if public_key is None:
@@ -226,7 +229,21 @@ def verify(site=None, public_key=None) -> dict:
     log = get_log(site)
     zodb = verify_chain(log, public_key) if log is not None else {"ok": True, "entries": 0, "checkpoints": 0}
     files = verify_readstore(site.getId())
-    return {"ok": zodb["ok"] and files["ok"], "zodb": zodb, "files": files}
+    result = {"ok": zodb["ok"] and files["ok"], "zodb": zodb, "files": files}
+    if records and not zodb["ok"]:  # the witnesses are entries of the chain: worthless if it is broken
+        result["records"] = {
+            "ok": False,
+            "store": "records",
+            "skipped": True,
+            "broken_seq": None,
+            "reason": "not checked: the chain itself is broken",
+        }
+    elif records:
+        result["records"] = (
+            verify_records(log) if log is not None else {"ok": True, "versions": 0, "signatures": 0}
+        )
+        result["ok"] = result["ok"] and result["records"]["ok"]
+    return result
 
 
 def export_jsonl(filters: dict | None = None, log=None) -> Iterator[str]:

@@ -21,6 +21,7 @@ from Acquisition import aq_base
 from plone import api
 from zope.event import notify
 
+from links.content.audit.witness import witness_later
 from links.content.events import RecordEvent
 from links.content.history import relations
 from links.content.history.exceptions import NoSuchVersion
@@ -248,6 +249,7 @@ def save(obj, comment: str) -> int:
     """
     _repository().save(obj, comment=comment)
     relations.record(obj)
+    witness_later(obj)
     return int(aq_base(obj).version_id)
 
 

@@ -102,7 +102,9 @@ def _request(portal, folder, key, target, age, values):
             return
         api.content.transition(obj=request, transition="start_work")
         sources = list(api.content.find(portal_type="InformationRequest", sort_on="created"))[:3]
-        items = [{"uid": brain.UID} for brain in sources]
+        # The demo's records are all created today, after the demo request was "received": the officer
+        # picks their latest versions explicitly (by default a bundle takes the version held on receipt).
+        items = [{"uid": brain.UID, "version": _latest_version(brain.getObject())} for brain in sources]
         # A failed bundle must leave nothing half-written behind (CMFEditions may have stored objects).
         savepoint = transaction.savepoint()
         try:
@@ -118,3 +120,9 @@ def _request(portal, folder, key, target, age, values):
         for name, value in answer_fields.items():
             setattr(request, name, value)
         api.content.transition(obj=request, transition="answer")
+
+
+def _latest_version(obj) -> int:
+    from links.content.history import api as history
+
+    return history.versions(obj)[-1]["version_id"]

@@ -1,0 +1,100 @@
+"""Versions are witnessed in the chain: verification names the entry whose version was altered or removed
+at ZODB level (links.content.audit.witness)."""
+
+import pytest
+import transaction
+from plone import api
+
+from links.content.audit import api as audit
+from links.content.audit.storage import get_log
+from links.content.audit.witness import VERSION_SAVED
+from links.content.history import api as history
+
+
+@pytest.fixture
+def record(functional_portal, tmp_path, monkeypatch):
+    monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path))
+    with api.env.adopt_roles(["Manager"]):
+        obj = api.content.create(
+            container=functional_portal,
+            type="InformationRequest",
+            id="discharge-delays",
+            title="Discharge delays",
+            addressee="Northbridge General Hospital",
+            addressee_kind="provider",
+            questions="How many discharges were delayed?",
+        )
+        obj.questions = "How many discharges were delayed in October?"
+        history.save(obj, "Month added")
+    transaction.commit()
+    return obj
+
+
+def _witnesses(portal, uid):
+    total, items = audit.entries(audit.parse_filters({"action": VERSION_SAVED, "uid": uid}), site=portal)
+    return items
+
+
+def _stored_version(record, version_id):
+    """The archivist's ObjectData CMFEditions stores for a version (ZopeVersionControl's copy)."""
+    storage = api.portal.get_tool("portal_historiesstorage")
+    history_id = api.portal.get_tool("portal_historyidhandler").queryUid(record)
+    zvc_id, selector = storage._getZVCAccessInfo(history_id, version_id, True)
+    version = storage._getZVCRepo().getVersionHistory(zvc_id).getVersionById(selector)
+    version._p_activate()
+    return version.__dict__["_data"].getWrappedObject()
+
+
+def test_every_saved_version_is_witnessed_once(record, functional_portal):
+    transaction.begin()
+    versions = history.versions(record)
+    witnesses = _witnesses(functional_portal, record.UID())
+    assert [w["details"]["version_id"] for w in witnesses] == [v["version_id"] for v in versions]
+    assert all(len(w["details"]["sha256"]) == 64 for w in witnesses)
+    result = audit.verify(functional_portal)
+    assert result["ok"], result
+    assert result["records"]["versions"] >= len(versions)
+    # Nothing new is witnessed by a transaction that saves no version.
+    record.reindexObject()
+    transaction.commit()
+    assert len(_witnesses(functional_portal, record.UID())) == len(witnesses)
+
+
+def test_an_altered_version_is_named(record, functional_portal):
+    transaction.begin()
+    first = _witnesses(functional_portal, record.UID())[0]
+    stored = _stored_version(record, first["details"]["version_id"])
+    stored.object.questions = "Nothing about delays"
+    stored.object._p_changed = stored._p_changed = True
+    transaction.commit()
+    assert history.get_version(record, first["details"]["version_id"]).questions == "Nothing about delays"
+    result = audit.verify(functional_portal)
+    assert not result["ok"] and result["zodb"]["ok"]
+    assert result["records"]["broken_seq"] == first["seq"]
+    assert "no longer matches" in result["records"]["reason"] and "(altered)" in result["records"]["reason"]
+    assert audit.verify(functional_portal, records=False)["ok"]  # the chain itself is intact
+
+
+def test_a_removed_version_is_named(record, functional_portal):
+    transaction.begin()
+    last = _witnesses(functional_portal, record.UID())[-1]
+    storage = api.portal.get_tool("portal_historiesstorage")
+    history_id = api.portal.get_tool("portal_historyidhandler").queryUid(record)
+    with api.env.adopt_roles(["Manager"]):
+        storage.purge(history_id, last["details"]["version_id"], metadata={"sys_metadata": {"comment": "x"}})
+    transaction.commit()
+    result = audit.verify(functional_portal)
+    assert not result["ok"] and result["records"]["broken_seq"] == last["seq"]
+    assert "has been removed" in result["records"]["reason"]
+
+
+def test_audit_verify_endpoint_reports_records_and_scope(record, request_factory, functional_portal):
+    session = request_factory(role="Manager")
+    body = session.get("/@audit-verify").json()
+    assert body["ok"] and body["records"]["versions"] >= 2
+    chain_only = session.get("/@audit-verify", params={"scope": "chain"}).json()
+    assert chain_only["ok"] and "records" not in chain_only
+    bad = session.get("/@audit-verify", params={"scope": "everything"})
+    assert bad.status_code == 400 and "'scope'" in bad.json()["message"]
+    transaction.begin()
+    assert get_log(functional_portal) is not None
