@@ -20,3 +20,11 @@ class IRecordEvent(IObjectEvent):
 
 class IConfidentialRecord(Interface):
     """Marker: a record whose reading is itself an auditable event (complaints, sensitive declarations)."""
+
+
+class ISignedRecordBody(Interface):
+    """Adapter of a record type whose signed PDF shows a laid-out document instead of the generic list of
+    fields (e.g. the transitional report). Called with no arguments; returns the body's HTML."""
+
+    def __call__():
+        """The HTML of the PDF's body (between the title page and the signature page)."""

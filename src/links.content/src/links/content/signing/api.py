@@ -46,6 +46,7 @@ MEANINGS = ("approve", "reject")
 DEFAULT_TRANSITIONS = {
     "EnterAndViewReport": ["pending_signoff", "sign_off"],
     "Constitution": ["proposed", "adopt"],
+    "TransitionalReport": ["pending_signoff", "sign_off"],
 }
 
 

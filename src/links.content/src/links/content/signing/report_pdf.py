@@ -10,7 +10,9 @@ from pathlib import Path
 from string import Template
 
 from plone import api
+from zope.component import queryAdapter
 
+from links.content.interfaces import ISignedRecordBody
 from links.content.pdf.api import format_date
 from links.content.pdf.api import format_datetime
 from links.content.pdf.api import render_pdf
@@ -56,10 +58,16 @@ def record_html(obj, signoff: dict, records: list[dict], recusals: list[dict]) -
     :returns: HTML text
     """
     fti = api.portal.get_tool("portal_types").getTypeInfo(obj)
-    body = "\n".join(
-        f'<section class="section"><h2>{escape(title)}</h2>{_value_html(value)}</section>'
-        for name, value, title in field_values(obj)
-        if name not in TITLE_FIELDS
+    # A type may lay its signed document out itself (links.content.interfaces.ISignedRecordBody).
+    custom = queryAdapter(obj, ISignedRecordBody)
+    body = (
+        custom()
+        if custom is not None
+        else "\n".join(
+            f'<section class="section"><h2>{escape(title)}</h2>{_value_html(value)}</section>'
+            for name, value, title in field_values(obj)
+            if name not in TITLE_FIELDS
+        )
     )
     rows, hash_rows = [], []
     for r in records:

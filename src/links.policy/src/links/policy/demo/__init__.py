@@ -13,6 +13,7 @@ from links.policy.demo import complaints
 from links.policy.demo import foi
 from links.policy.demo import pages
 from links.policy.demo import records
+from links.policy.demo import transitional
 from links.policy.demo import users
 
 logger = logging.getLogger("links.policy.demo")
@@ -26,6 +27,7 @@ STEPS = [
     records.create,
     complaints.create,
     foi.create,
+    transitional.create,  # last: its figures count the records the steps above create
 ]
 
 

@@ -1,0 +1,151 @@
+"""TransitionalReport: the report a LINk's host prepares when it ceases (SI 2008/528 reg 15).
+
+It covers the period's activities and the amounts spent and on what; it is prepared within two months of
+ceasing and copies go to the host, the local authority and the Secretary of State within three. The
+governing body signs it off like any external report.
+
+The report's own text (period, expenditure, narrative) is writable only in draft (permission "Modify
+transitional report", managed by links_transitional_report_workflow); the dates the copies were sent
+stay writable after sign-off, because sending happens after it. The activity figures are taken from the
+catalog when the draft is submitted (``activities``, written by no form or client) so signers sign the
+figures they read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from plone.app.textfield import RichText
+from plone.autoform import directives
+from plone.supermodel import model
+from zope import schema
+from zope.interface import Invalid
+from zope.interface import invariant
+from zope.schema import ValidationError
+
+from links.content import _
+from links.content.transitional import expenditure as expenditure_lines
+
+MODIFY_CONTENT = "links.content.ModifyTransitionalReport"
+#: Granted to no role: only the system writes the figures.
+RECORD_FIGURES = "links.content.RecordTransitionalFigures"
+#: The report's own text, locked once submitted (the copy dates are not among them).
+CONTENT_FIELDS = (
+    "period_start",
+    "period_end",
+    "ceased_on",
+    "host_name",
+    "council_name",
+    "expenditure",
+    "narrative",
+)
+#: Who receives a copy: field name -> recipient, as the regulation names them.
+RECIPIENT_FIELDS = (
+    ("sent_to_host", _("The host")),
+    ("sent_to_council", _("The local authority")),
+    ("sent_to_secretary_of_state", _("The Secretary of State")),
+)
+
+
+class FutureDate(ValidationError):
+    # A ValidationError (not a bare Invalid) so forms and plone.restapi report it as a field error (400).
+    __doc__ = _("The date cannot be in the future.")
+
+
+def not_in_future(value) -> bool:
+    """Field constraint: a date that has already happened (today counts)."""
+    if value is not None and value > date.today():
+        raise FutureDate(_("The date cannot be in the future."))
+    return True
+
+
+class ITransitionalReport(model.Schema):
+    """The transitional report of an outgoing host (marker of the type)."""
+
+    model.fieldset(
+        "copies",
+        label=_("Copies sent"),
+        description=_(
+            "Copies go to the host, the local authority and the Secretary of State within three months "
+            "of the host ceasing its activities."
+        ),
+        fields=[name for name, _title in RECIPIENT_FIELDS],
+    )
+
+    period_start = schema.Date(
+        title=_("Period from"),
+        description=_("The first day of the period the report covers (usually the start of the contract)."),
+        required=True,
+    )
+    period_end = schema.Date(
+        title=_("Period to"),
+        description=_("The last day of the period the report covers."),
+        required=True,
+        constraint=not_in_future,
+    )
+    ceased_on = schema.Date(
+        title=_("Host ceased its activities on"),
+        description=_(
+            "Starts the clocks: the report is due within two months of this date and copies within three."
+        ),
+        required=False,
+        constraint=not_in_future,
+    )
+    host_name = schema.TextLine(title=_("Outgoing host"), required=False)
+    council_name = schema.TextLine(title=_("Local authority"), required=False)
+    expenditure = schema.Text(
+        title=_("Expenditure headings as recorded"),
+        description=_(
+            "One heading per line, a colon, then the amount in pounds, e.g. “Room hire: 1,250.00”."
+        ),
+        required=False,
+        constraint=expenditure_lines.valid,
+    )
+    narrative = RichText(
+        title=_("Summary of the period's activities"),
+        description=_("What the network did, what changed as a result, and what the successor should know."),
+        required=False,
+    )
+    for _name in CONTENT_FIELDS:
+        directives.write_permission(**{_name: MODIFY_CONTENT})
+    del _name
+
+    sent_to_host = schema.Date(title=_("Copy sent to the host on"), required=False, constraint=not_in_future)
+    sent_to_council = schema.Date(
+        title=_("Copy sent to the local authority on"), required=False, constraint=not_in_future
+    )
+    sent_to_secretary_of_state = schema.Date(
+        title=_("Copy sent to the Secretary of State on"), required=False, constraint=not_in_future
+    )
+
+    activities = schema.Text(
+        title=_("Activities of the period"),
+        description=_("Figures taken from the records when the report was submitted for sign-off (JSON)."),
+        required=False,
+    )
+    # Written only by the submission (transitional.api.take_snapshot): no form shows it and no role holds
+    # the write permission, so plone.restapi ignores it too. Not ``readonly``: a handover must restore it.
+    directives.omitted("activities")
+    directives.write_permission(activities=RECORD_FIGURES)
+
+    @invariant
+    def period_in_order(data):
+        start, end = getattr(data, "period_start", None), getattr(data, "period_end", None)
+        if start and end and end <= start:
+            raise Invalid(_("The period must end after it starts."))
+
+    @invariant
+    def ceased_within_period(data):
+        start, ceased = getattr(data, "period_start", None), getattr(data, "ceased_on", None)
+        if start and ceased and ceased < start:
+            raise Invalid(_("The host cannot cease its activities before the period starts."))
+
+    @invariant
+    def copies_after_period(data):
+        end = getattr(data, "period_end", None)
+        if not end:
+            return
+        for name, _title in RECIPIENT_FIELDS:
+            sent = getattr(data, name, None)
+            if sent and sent < end:
+                raise Invalid(_("A copy cannot be sent before the end of the period it reports on."))
