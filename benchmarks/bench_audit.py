@@ -12,6 +12,8 @@ Run: bin/zopepy benchmarks/bench_audit.py   (BENCH_AUDIT_ENTRIES=200000 for a qu
 3. Confidential views: the same page of a record rendered through the publisher (in-process WSGI, a real
    Plone site), with and without the IConfidentialRecord marker; the difference is the cost of writing the
    hash-chained read-event file (fsync'd) on each view.
+4. Witnessed versions: full verification of a site of 200 records with 3 versions each (every version
+   retrieved from CMFEditions and re-hashed), against the chain alone.
 """
 
 import os
@@ -241,6 +243,51 @@ def bench_confidential_views():
         )
 
 
+WITNESS_RECORDS = int(os.environ.get("BENCH_AUDIT_WITNESS_RECORDS", "200"))
+
+
+def bench_record_witnesses(records=WITNESS_RECORDS, versions=3):
+    """Full verification (chain plus every witnessed version re-hashed from CMFEditions) of a site with
+    ``records`` information requests of ``versions`` versions each."""
+    from harness import plone_site
+    from plone import api
+
+    from links.content.audit import api as audit
+    from links.content.history import api as history
+    from links.content.testing import LINKS_CONTENT_FUNCTIONAL_TESTING
+
+    with plone_site(LINKS_CONTENT_FUNCTIONAL_TESTING) as (app, portal):
+        with api.env.adopt_roles(["Manager"]):
+            for number in range(records):
+                obj = api.content.create(
+                    container=portal,
+                    type="InformationRequest",
+                    id=f"request-{number}",
+                    title=f"Request {number}",
+                    addressee="Northbridge ICB",
+                    addressee_kind="commissioner",
+                    questions="First wording",
+                )
+                for version in range(1, versions):
+                    obj.questions = f"Wording {version}"
+                    history.save(obj, f"Edit {version}")
+                if number % 50 == 49:
+                    transaction.commit()
+        transaction.commit()
+        transaction.begin()  # a fresh view: the chainer committed the last entries after our commit
+        start = time.perf_counter()
+        result = audit.verify(portal)
+        elapsed = time.perf_counter() - start
+        assert result["ok"], result
+        start = time.perf_counter()
+        audit.verify(portal, records=False)
+        chain_only = time.perf_counter() - start
+        checked = result["records"]["versions"]
+        report(f"audit verify incl. {checked:,} witnessed versions", elapsed, "s")
+        rate = checked / max(elapsed - chain_only, 1e-9)
+        report("audit verify, witnessed versions re-hashed", rate, "versions/s")
+
+
 def _views_in_test_environment():
     """The view benchmark needs the test layers (plone.testing), which bin/zopepy's path lacks: run it
     with the eggs of bin/pytest, in a child process."""
@@ -265,6 +312,7 @@ def main():
     try:
         if os.environ.get("BENCH_AUDIT_ONLY_VIEWS") == "1":
             bench_confidential_views()
+            bench_record_witnesses()
             return
         bench_append_and_verify(workdir)
         if os.environ.get("BENCH_AUDIT_VIEWS", "1") != "0":
@@ -274,6 +322,7 @@ def main():
                 _views_in_test_environment()
             else:
                 bench_confidential_views()
+                bench_record_witnesses()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
