@@ -3,10 +3,10 @@
 The chain proves that its own entries are intact. Versions (CMFEditions) and signatures live elsewhere
 in the ZODB, where anyone with database access could change or remove them. So every saved version is
 *witnessed*: a ``version.saved`` entry names the record, the version id and the SHA-256 of the version's
-canonical form (``signing.canonical``, the same hash signatures seal); every signature is already
-witnessed by its ``signature.added`` / ``signature.rejected`` entry (seq, version id, SHA-256, signer).
-``verify_records`` re-reads each witnessed version and signature and names the first entry whose
-witness no longer matches: altered, removed, or, for signatures, sealed with a broken seal.
+canonical form (``signing.canonical``) without its relation fields (``witness_hash``); every signature
+is already witnessed by its ``signature.added`` / ``signature.rejected`` entry (seq, version id,
+SHA-256, signer). ``verify_records`` re-reads each witnessed version and signature and names the first
+entry whose witness no longer matches: altered, removed, or, for signatures, sealed with a broken seal.
 
 Versions are witnessed in the saving transaction, right after the save (``witness_later``, on the
 record's add, edit, workflow or domain event), by whatever code path saved them: the versioning
@@ -41,14 +41,31 @@ def _witnessed(site, create: bool = False) -> OOBTree | None:
     return store
 
 
+def witness_hash(obj) -> str:
+    """SHA-256 of a record version's canonical form without its relation fields.
+
+    CMFEditions does not keep relations in a version: a retrieved version shows today's targets, so a
+    hash over them would "change" whenever a relation is edited later. Relations as they were are kept
+    per version by ``history.relations`` instead.
+    """
+    import hashlib
+
+    from links.content.history.relations import relation_fields
+    from links.content.signing.canonical import canonical_document
+    from links.content.signing.seal import dumps
+
+    document = canonical_document(obj)
+    for name, _field, _schema in relation_fields(obj):
+        document["fields"].pop(name, None)
+    return hashlib.sha256(dumps(document)).hexdigest()
+
+
 def version_hash(obj, version_id: int) -> str | None:
     """SHA-256 of the canonical form of a saved version, read back from CMFEditions (None if missing)."""
-    from links.content.signing.canonical import canonical_hash
-
     repository = api.portal.get_tool("portal_repository")
     try:
         with api.env.adopt_roles(["Manager"]):
-            return canonical_hash(repository.retrieve(obj, int(version_id)).object)
+            return witness_hash(repository.retrieve(obj, int(version_id)).object)
     except Exception:  # removed, purged, or the history itself is gone
         logger.debug("Cannot retrieve version %s of %r", version_id, obj, exc_info=True)
         return None
@@ -79,7 +96,6 @@ def witness(obj) -> int | None:
     :returns: the version id witnessed now, or None
     """
     from links.content.audit import api as audit_api
-    from links.content.signing.canonical import canonical_hash
 
     version_id = getattr(aq_base(obj), "version_id", None)
     uid = getattr(obj, "UID", lambda: None)()
@@ -94,7 +110,7 @@ def witness(obj) -> int | None:
             return None  # edited since its last version: that version was witnessed when it was saved
     except Exception:  # not in the history storage yet
         return None
-    sha256 = canonical_hash(obj)
+    sha256 = witness_hash(obj)
     _witnessed(site, create=True)[(uid, int(version_id))] = sha256
     audit_api.record(VERSION_SAVED, obj, {"version_id": int(version_id), "sha256": sha256}, site=site)
     return int(version_id)
