@@ -8,6 +8,7 @@ from pathlib import Path
 from links.policy.handover.export import export_site
 from links.policy.handover.importer import import_archive as _import_archive
 from links.policy.handover.progress import status
+from links.policy.handover.serialize import same_schemata
 from links.policy.handover.verify import check_archive
 from links.policy.handover.verify import compare_site
 
@@ -43,7 +44,8 @@ def export_archive(
     :param include_report: include the transitional report PDF
     :returns: summary with ``path``, ``fingerprint`` (share it with the successor) and totals
     """
-    return export_site(site, path or default_path(site), include_passwords, include_report, progress)
+    with same_schemata():
+        return export_site(site, path or default_path(site), include_passwords, include_report, progress)
 
 
 def verify_archive(path: str | Path, expected_fingerprint: str | None = None) -> dict:
@@ -63,7 +65,8 @@ def import_archive(
     :raises links.policy.handover.exceptions.ArchiveRefused: archive damaged or from another key
     :raises links.policy.handover.exceptions.TargetNotEmpty: the site holds other records
     """
-    return _import_archive(site, path, expected_fingerprint, batch_size, progress)
+    with same_schemata():
+        return _import_archive(site, path, expected_fingerprint, batch_size, progress)
 
 
 def compare(site, path: str | Path) -> dict:
@@ -71,4 +74,5 @@ def compare(site, path: str | Path) -> dict:
 
     :returns: ``{"identical": bool, "items_checked": n, "differences": [...]}``
     """
-    return compare_site(site, path)
+    with same_schemata():
+        return compare_site(site, path)

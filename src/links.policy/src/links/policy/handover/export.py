@@ -1,11 +1,13 @@
 """Write the whole site into one handover archive, record by record (streamed, see FORMAT.md)."""
 
+import contextlib
 import hashlib
 import zipfile
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
+import transaction
 from plone import api
 
 from links.policy.handover import manifest as mf
@@ -61,28 +63,56 @@ class ArchiveWriter:
         self.zip.close()
 
 
+@contextlib.contextmanager
+def _chained_log(site):
+    """The site's audit log with every queued entry chained, read-only.
+
+    Entries recorded and committed but still queued for the chainer belong to what is handed over. The
+    chainer runs in its own transaction (``chain_in_own_transaction``, as after every commit), so the
+    export never writes to the log itself and cannot conflict with a chainer running meanwhile. This
+    transaction's view of the ZODB may predate that commit (it does whenever the last commit's own chainer
+    ran after the view was taken), so the log is read through a fresh connection of its own.
+    """
+    from links.content.audit.storage import chain_in_own_transaction
+    from links.content.audit.storage import checkpoint_every
+    from links.content.audit.storage import get_log
+
+    log = get_log(site)
+    if log is None or log._p_jar is None or log._p_oid is None or log._p_changed:
+        yield log  # no log, or one created or changed in this (uncommitted) transaction: read it as it is
+        return
+    db = log._p_jar.db()
+    chain_in_own_transaction(db, log._p_oid, every=checkpoint_every())
+    manager = transaction.TransactionManager(explicit=True)
+    connection = db.open(transaction_manager=manager)
+    manager.begin()
+    try:
+        yield connection.get(log._p_oid)
+    finally:
+        manager.abort()
+        connection.close()
+
+
 def _audit(writer: ArchiveWriter, site) -> dict:
     """The audit trail through links.content.audit's API: entries as JSON Lines, checkpoints as JSON."""
     try:
         from links.content.audit import api as audit_api
-        from links.content.audit.storage import get_log
     except ImportError:
         return {"available": False}
-    # Read-only: entries still queued (chained right after their commit) belong to the next export.
-    log = get_log(site)
-    if log is None:
-        writer.write_stream("audit/entries.jsonl", iter(()))
-        return {"available": True, "entries": 0, "head_seq": 0, "head_hash": None, "checkpoints": 0}
-    writer.write_stream("audit/entries.jsonl", audit_api.export_jsonl(log=log))
-    checkpoints = [dict(c) for c in log.checkpoints.values()]
-    writer.write("audit/checkpoints.json", dumps(checkpoints))
-    return {
-        "available": True,
-        "entries": log.last_seq,
-        "head_seq": log.last_seq,
-        "head_hash": log.last_hash,
-        "checkpoints": len(checkpoints),
-    }
+    with _chained_log(site) as log:
+        if log is None:
+            writer.write_stream("audit/entries.jsonl", iter(()))
+            return {"available": True, "entries": 0, "head_seq": 0, "head_hash": None, "checkpoints": 0}
+        writer.write_stream("audit/entries.jsonl", audit_api.export_jsonl(log=log))
+        checkpoints = [dict(c) for c in log.checkpoints.values()]
+        writer.write("audit/checkpoints.json", dumps(checkpoints))
+        return {
+            "available": True,
+            "entries": log.last_seq,
+            "head_seq": log.last_seq,
+            "head_hash": log.last_hash,
+            "checkpoints": len(checkpoints),
+        }
 
 
 def export_site(
@@ -139,10 +169,12 @@ def export_site(
         writer.write("principals.json", dumps(serialize.principals_data(site, include_passwords)))
         writer.write("registry.json", dumps(serialize.registry_data()))
         audit = _audit(writer, site)
+        transitional_report = None
         if include_report:
             from links.policy.handover import report
 
-            writer.write("report/transitional-report.pdf", report.render(site))
+            # The signed-off TransitionalReport's sealed PDF (else an unsigned summary), named in manifest.
+            transitional_report = report.write(writer, site)
         writer.write("README.txt", README.format(format=mf.FORMAT, version=mf.FORMAT_VERSION).encode("utf-8"))
         key_pem = public_key_pem(site_id)
         manifest = {
@@ -159,6 +191,7 @@ def export_site(
                 "blobs": sum(1 for name in writer.files if name.startswith("blobs/")),
             },
             "audit": audit,
+            "transitional_report": transitional_report,
             "files": dict(sorted(writer.files.items())),
             "items": items,
         }

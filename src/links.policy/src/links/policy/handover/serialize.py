@@ -5,6 +5,9 @@ exporting it again gives byte-identical JSON, which is what ``verify`` checks. F
 ``encoding`` (lossless, canonical); versions are CMFEditions versions in order with their metadata.
 """
 
+import contextlib
+import threading
+
 from Acquisition import aq_base
 from plone import api
 from plone.dexterity.interfaces import IDexterityContent
@@ -13,6 +16,7 @@ from zope.annotation.interfaces import IAnnotations
 from zope.schema import ValidationError
 from zope.schema import getFieldsInOrder
 
+from links.policy.handover import versions
 from links.policy.handover.encoding import Decoder
 from links.policy.handover.encoding import Encoder
 
@@ -47,9 +51,39 @@ def walk(container):
             yield from walk(obj)
 
 
-def _field_entries(obj):
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def same_schemata():
+    """Within this block (one export, import or comparison), work out each type's stored fields once.
+
+    The schemata of a record are its type's (schema and behaviors from the FTI), so every record and every
+    version of one type has the same fields; outside this block they are worked out on every call.
+    """
+    outer = getattr(_local, "entries", None)
+    _local.entries = {}
+    try:
+        yield
+    finally:
+        _local.entries = outer
+
+
+def _field_entries(obj) -> list:
+    cache = getattr(_local, "entries", None)
+    if cache is None:
+        return _find_field_entries(obj)
+    portal_type = getattr(aq_base(obj), "portal_type", None)
+    entries = cache.get(portal_type)
+    if entries is None:
+        entries = cache[portal_type] = _find_field_entries(obj)
+    return entries
+
+
+def _find_field_entries(obj) -> list:
     """(key, schema, field) for every stored field of ``obj``; keys are field names, prefixed with the
     schema's dotted name only when two schemata use the same name."""
+    entries = []
     seen = set()
     for schema in iterSchemata(obj):
         if schema.__identifier__ in SKIPPED_SCHEMATA:
@@ -59,7 +93,8 @@ def _field_entries(obj):
                 continue
             key = name if name not in seen else f"{schema.__identifier__}.{name}"
             seen.add(key)
-            yield key, schema, field
+            entries.append((key, schema, field))
+    return entries
 
 
 def field_values(obj, encoder: Encoder) -> dict:
@@ -152,27 +187,12 @@ def security_data(obj, encoder: Encoder) -> dict:
 
 def versions_data(obj, encoder: Encoder) -> list:
     """Every CMFEditions version of ``obj``, oldest first, with author, date and comment."""
-    repository = api.portal.get_tool("portal_repository")
-    if not repository.isVersionable(obj):
-        return []
-    history = repository.getHistoryMetadata(obj)
-    if not history:
-        return []
-    versions = []
-    for position in range(history.getLength(countPurged=False)):
-        version_id = history.getVersionId(position, countPurged=False)
-        sys_metadata = history.retrieve(position, countPurged=False)["metadata"]["sys_metadata"]
-        retrieved = repository.retrieve(obj, version_id).object
-        versions.append(
-            {
-                "version_id": version_id,
-                "principal": sys_metadata.get("principal"),
-                "timestamp": sys_metadata.get("timestamp"),
-                "comment": sys_metadata.get("comment") or "",
-                "fields": field_values(retrieved, encoder),
-            }
-        )
-    return versions
+    entries = versions.history_entries(obj)
+    with versions.same_modifiers():
+        retrieved = versions.retrieve_many(obj, [entry["version_id"] for entry in entries])
+        for entry, version in zip(entries, retrieved, strict=True):
+            entry["fields"] = field_values(version, encoder)
+    return entries
 
 
 def item_data(obj, site, encoder: Encoder) -> dict:
