@@ -3,7 +3,7 @@
 Layout (one ``AuditLog`` in the site's annotations under ``links.content.audit``):
 
 - ``shards``: ``LOBTree`` shard number -> ``AuditShard``; shard ``n`` holds seqs ``n * shard_size + 1`` to
-  ``(n + 1) * shard_size`` (10,000 by default). Each shard has its own ``entries`` (``LOBTree`` seq ->
+  ``(n + 1) * shard_size`` (5,000 by default). Each shard has its own ``entries`` (``LOBTree`` seq ->
   ``(body, hash)``; ``body`` is the canonical JSON of the entry, ``links.content.audit.encoding``, stored
   exactly as hashed so a verifier never re-encodes) and its own indexes ``by_uid``, ``by_actor``,
   ``by_action``, ``by_type``, ``by_day`` (``OOBTree`` key -> ``LLTreeSet`` of seqs), so per-record, actor,
@@ -58,7 +58,7 @@ ANNOTATION_KEY = "links.content.audit"
 #: Secondary index attribute -> entry key it indexes (also the name of the filter it answers).
 INDEXES = {"by_uid": "uid", "by_actor": "actor", "by_action": "action", "by_type": "portal_type"}
 #: Entries per shard: small enough that an append touches only small, warm nodes; large enough that a
-#: read across a long log visits few shards (100 for a million entries).
+#: read across a long log visits few shards (200 for a million entries).
 SHARD_SIZE = 5_000
 
 _chain_lock = threading.Lock()
