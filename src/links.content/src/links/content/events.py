@@ -27,3 +27,25 @@ class RecordEvent(ObjectEvent):
         self.actor = actor
         if action is not None:
             self.action = action
+
+
+def current_actor() -> str | None:
+    """The id of the user making the change (None for anonymous or system work): a domain event's actor."""
+    from plone import api
+
+    user = api.user.get_current()
+    return user.getId() if user is not None else None
+
+
+def transition_details(event, comment: bool = True) -> dict:
+    """The facts of a DCWorkflow transition (``IAfterTransitionEvent``) for its domain event.
+
+    :param event: the transition event
+    :param comment: include the transition's comment (leave it out for records that may be confidential:
+        it is free text)
+    :returns: ``{"transition", "from", "to"[, "comment"]}``
+    """
+    details = {"transition": event.transition.id, "from": event.old_state.id, "to": event.new_state.id}
+    if comment:
+        details["comment"] = ((getattr(event, "status", None) or {}).get("comments") or "").strip()
+    return details

@@ -4,7 +4,6 @@ statutory clocks. Clocks start and stop with transitions (RULES.md "Clocks").
 
 from __future__ import annotations
 
-from plone import api
 from zope.event import notify
 
 from links.content.clocks import api as clocks
@@ -12,6 +11,7 @@ from links.content.complaints import api as complaints_api
 from links.content.complaints import rules
 from links.content.complaints.events import AppealRequested
 from links.content.complaints.events import ComplaintReceived
+from links.content.events import current_actor
 
 ACK = "complaint-acknowledgement"
 RESPONSE = "complaint-response"
@@ -20,17 +20,12 @@ INFO = "information-request-response"
 OSC = "osc-acknowledgement"
 
 
-def _actor():
-    user = api.user.get_current()
-    return user.getId() if user is not None else None
-
-
 def complaint_added(complaint, event):
     """Give the case its reference title and start the acknowledgement clock from ``received``."""
     complaints_api.assign_reference(complaint)
     complaint.reindexObject()
-    clocks.start(complaint, ACK, started=complaint.received, actor=_actor())
-    notify(ComplaintReceived(complaint, details={"reference": complaint.reference}, actor=_actor()))
+    clocks.start(complaint, ACK, started=complaint.received, actor=current_actor())
+    notify(ComplaintReceived(complaint, details={"reference": complaint.reference}, actor=current_actor()))
 
 
 def complaint_transitioned(complaint, event):
@@ -38,7 +33,7 @@ def complaint_transitioned(complaint, event):
     if event.transition is None:
         return
     tid = event.transition.id
-    actor = _actor()
+    actor = current_actor()
     today = rules.today()
     if tid == "acknowledge":
         clocks.stop(complaint, ACK, on=today, actor=actor)
@@ -71,9 +66,9 @@ def information_request_transitioned(obj, event):
     if tid == "send":
         if not obj.sent_on:
             obj.sent_on = rules.today()
-        clocks.start(obj, INFO, started=obj.sent_on, actor=_actor())
+        clocks.start(obj, INFO, started=obj.sent_on, actor=current_actor())
     elif tid == "record_answer":
-        clocks.stop(obj, INFO, on=obj.response_received_on, actor=_actor())
+        clocks.stop(obj, INFO, on=obj.response_received_on, actor=current_actor())
 
 
 def osc_referral_transitioned(obj, event):
@@ -84,6 +79,6 @@ def osc_referral_transitioned(obj, event):
     if tid == "refer":
         if not obj.referred_on:
             obj.referred_on = rules.today()
-        clocks.start(obj, OSC, started=obj.referred_on, actor=_actor())
+        clocks.start(obj, OSC, started=obj.referred_on, actor=current_actor())
     elif tid == "acknowledge":
-        clocks.stop(obj, OSC, on=obj.acknowledged_on, actor=_actor())
+        clocks.stop(obj, OSC, on=obj.acknowledged_on, actor=current_actor())

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from plone import api
 from zope.event import notify
 
 from links.content.clocks import api as clocks
+from links.content.events import current_actor
 from links.content.foi import api as foi_api
 from links.content.foi import guards  # noqa: F401 (declares the module public for guard-expressions)
 from links.content.foi.events import FOIRequestAnswered
@@ -18,19 +18,16 @@ RESPONSE = "foi-response"
 REVIEW = "foi-internal-review"
 
 
-def _actor() -> str | None:
-    user = api.user.get_current()
-    return user.getId() if user is not None else None
-
-
 def request_added(obj, event) -> None:
     """Give the request its reference and, when the Act applies to it, start the response clock."""
     foi_api.assign_reference(obj)
     if obj.handled_under == "foi":
-        clocks.start(obj, RESPONSE, started=obj.received, actor=_actor())
+        clocks.start(obj, RESPONSE, started=obj.received, actor=current_actor())
     notify(
         FOIRequestReceived(
-            obj, details={"reference": obj.reference, "handled_under": obj.handled_under}, actor=_actor()
+            obj,
+            details={"reference": obj.reference, "handled_under": obj.handled_under},
+            actor=current_actor(),
         )
     )
 
@@ -47,7 +44,7 @@ def request_transitioned(obj, event) -> None:
     if event.transition is None:
         return
     tid = event.transition.id
-    actor = _actor()
+    actor = current_actor()
     today = date.today()
     response = clocks.get(obj, RESPONSE)
     if tid == "ask_clarification" and response is not None and response.state == "running":

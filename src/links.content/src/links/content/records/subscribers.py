@@ -14,6 +14,8 @@ from zope.event import notify
 
 from links.content.clocks import api as clocks_api
 from links.content.clocks.exceptions import ClockNotFound
+from links.content.events import current_actor
+from links.content.events import transition_details
 from links.content.records import api as records_api
 from links.content.records.events import TRANSITION_EVENTS
 from links.content.records.events import DecisionRecorded
@@ -26,15 +28,6 @@ PROVIDER_RESPONSE_CLOCK = "provider-response"
 RESPONSE_RECORDED = "_links_provider_response_recorded"
 
 
-def _actor() -> str | None:
-    user = api.user.get_current()
-    return None if user is None else user.getId()
-
-
-def _comment(event) -> str:
-    return ((getattr(event, "status", None) or {}).get("comments") or "").strip()
-
-
 def announce_transition(obj, event):
     """IAfterTransitionEvent on a record type: notify the matching domain event."""
     if event.transition is None:
@@ -42,11 +35,9 @@ def announce_transition(obj, event):
     factory = TRANSITION_EVENTS.get((obj.portal_type, event.transition.id))
     if factory is None:
         return
-    details = {"transition": event.transition.id, "from": event.old_state.id, "to": event.new_state.id}
-    if obj.portal_type != "DeclarationOfInterest":
-        # Declarations may be confidential: keep comments (free text) out of the audit details.
-        details["comment"] = _comment(event)
-    notify(factory(obj, details=details, actor=_actor()))
+    # Declarations may be confidential: keep comments (free text) out of the audit details.
+    details = transition_details(event, comment=obj.portal_type != "DeclarationOfInterest")
+    notify(factory(obj, details=details, actor=current_actor()))
 
 
 def start_response_clock(obj, event):
@@ -76,7 +67,7 @@ def decide_visit(obj, event):
         f"To enter and view {obj.premises or 'the premises'} on {records_api.format_date(obj.visit_date)}."
     )
     statement = records_api.record_decision(obj, decision, "", "enter-and-view")
-    notify(DecisionRecorded(statement, details={"record": obj.UID()}, actor=_actor()))
+    notify(DecisionRecorded(statement, details={"record": obj.UID()}, actor=current_actor()))
 
 
 def record_provider_response(obj, event):
@@ -87,13 +78,13 @@ def record_provider_response(obj, event):
         return
     setattr(obj, RESPONSE_RECORDED, True)
     try:
-        clocks_api.stop(obj, PROVIDER_RESPONSE_CLOCK, on=obj.provider_response_date, actor=_actor())
+        clocks_api.stop(obj, PROVIDER_RESPONSE_CLOCK, on=obj.provider_response_date, actor=current_actor())
     except ClockNotFound:
         # Sent before clocks existed: the response is still recorded.
         logger.info("No provider-response clock to stop on %s", obj.absolute_url())
     notify(
         ProviderResponseRecorded(
-            obj, details={"response_date": obj.provider_response_date.isoformat()}, actor=_actor()
+            obj, details={"response_date": obj.provider_response_date.isoformat()}, actor=current_actor()
         )
     )
 

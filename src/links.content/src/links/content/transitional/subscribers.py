@@ -10,33 +10,24 @@ from zope.event import notify
 
 from links.content.clocks import api as clocks_api
 from links.content.clocks.exceptions import ClockError
+from links.content.events import current_actor
+from links.content.events import transition_details
 from links.content.transitional import api as transitional_api
 from links.content.transitional.events import TRANSITION_EVENTS
 
 logger = logging.getLogger(__name__)
 
 
-def _actor() -> str | None:
-    user = api.user.get_current()
-    return None if user is None else user.getId()
-
-
 def announce_transition(obj, event):
     """IAfterTransitionEvent: take the figures on submission, then announce the domain event."""
     if event.transition is None:
         return  # creation: the workflow sets the initial state
-    actor = _actor()
+    actor = current_actor()
     if event.transition.id == "submit":
         transitional_api.take_snapshot(obj, actor=actor)
     factory = TRANSITION_EVENTS.get(event.transition.id)
     if factory is not None:
-        details = {
-            "transition": event.transition.id,
-            "from": event.old_state.id,
-            "to": event.new_state.id,
-            "comment": ((getattr(event, "status", None) or {}).get("comments") or "").strip(),
-        }
-        notify(factory(obj, details=details, actor=actor))
+        notify(factory(obj, details=transition_details(event), actor=actor))
     if event.new_state.id in transitional_api.SIGNED_STATES:
         update_clocks(obj)
 
