@@ -59,11 +59,18 @@ $(RUFF): profiles/versions.cfg
 	$(VENV)/bin/pip install --quiet "ruff==$$(awk '$$1 == "ruff" {print $$3}' profiles/versions.cfg)"
 	@touch $(RUFF)
 
+PYROMA := .venv-lint/bin/pyroma
+$(PYROMA): requirements-lint.txt
+	python3.11 -m venv .venv-lint
+	.venv-lint/bin/pip install --quiet --disable-pip-version-check -r requirements-lint.txt
+	@touch $(PYROMA)
+
 .PHONY: lint
-lint: install $(RUFF) ## ruff and zpretty in check mode
+lint: install $(RUFF) $(PYROMA) ## ruff, zpretty and pyroma (package metadata, 10/10) in check mode
 	$(RUFF) check src tests scripts benchmarks
 	$(RUFF) format --check src tests scripts benchmarks
 	find src -name '*.zcml' -o -name '*.xml' | grep -v '/locales/' | xargs bin/zpretty --check
+	for package in src/links.content src/links.policy; do $(PYROMA) --min 10 --quiet $$package || exit 1; done
 
 .PHONY: format
 format: install $(RUFF) ## Format Python with ruff and XML/ZCML with zpretty
