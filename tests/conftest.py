@@ -32,3 +32,27 @@ globals().update(
         keep_session=False,
     )
 )
+
+
+#: Layer chain, base first (content -> policy -> demo): the session fixtures each layer's tests ask for.
+LAYER_RANK = {"content": 1, "policy": 2, "demo": 3}
+
+
+def pytest_collection_modifyitems(items):
+    """Run the tests base layer first, as zope.testrunner does.
+
+    A layer stays set up for the whole session once a test asked for it. If a policy test ran before a
+    content test, the content test would run with the policy layer's global component registry stacked on
+    top of its own; ordering by layer (stable, so files keep their order within a layer) means a layer is
+    only ever set up after every test of its bases has run.
+    """
+
+    def rank(item):
+        ranks = [
+            LAYER_RANK[name.split("_", 1)[0]]
+            for name in getattr(item, "fixturenames", ())
+            if name.endswith("_session") and name.split("_", 1)[0] in LAYER_RANK
+        ]
+        return max(ranks, default=0)
+
+    items.sort(key=rank)
