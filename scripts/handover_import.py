@@ -17,6 +17,7 @@ from zope.globalrequest import setRequest
 from links.policy.handover import api
 from links.policy.handover.exceptions import ArchiveRefused
 from links.policy.handover.exceptions import HandoverError
+from links.policy.handover.progress import Progress
 from links.policy.site import run_as_site_builder
 
 
@@ -51,7 +52,7 @@ def main(app) -> int:
         print(f"Import refused: {error}", file=sys.stderr)
         return 1
     print(f"Imported {summary['imported']} records, skipped {summary['skipped']} already there.")
-    report = api.compare(site, archive)
+    report = api.compare(site, archive, progress=Progress(site_id, "import"))
     print("Verification: identical" if report["identical"] else "Verification: DIFFERENCES")
     for difference in report["differences"]:
         print(json.dumps(difference, ensure_ascii=False))

@@ -16,6 +16,7 @@ from zope.globalrequest import setRequest
 
 from links.policy.handover import api
 from links.policy.handover.exceptions import ArchiveRefused
+from links.policy.handover.progress import Progress
 from links.policy.site import run_as_site_builder
 
 
@@ -42,7 +43,7 @@ def main(app) -> int:
         return 0
     site = app[site_id]
     setSite(site)
-    report = api.compare(site, archive)
+    report = api.compare(site, archive, progress=Progress(site_id, "verify"))
     print("identical" if report["identical"] else f"{len(report['differences'])} differences")
     for difference in report["differences"]:
         print(json.dumps(difference, ensure_ascii=False))

@@ -20,6 +20,7 @@ from zope.intid.interfaces import IIntIds
 
 from links.policy.handover import api as handover
 from links.policy.handover.exceptions import TargetNotEmpty
+from links.policy.handover.progress import Progress
 from links.policy.site import create_site
 
 
@@ -102,9 +103,17 @@ def test_round_trip_is_identical(functional, source, archive):
     target = fresh_site(app)
     summary = handover.import_archive(target, archive, batch_size=2)
     assert summary["imported"] >= 3
-    report = handover.compare(target, archive)
+    report = handover.compare(target, archive, progress=Progress(target.getId(), "import", stream=None))
     assert report["differences"] == []
     assert report["identical"]
+    # The status endpoint follows the verification too (minutes on a large site), not just the import.
+    status = handover.status(target.getId())
+    assert (status["phase"], status["state"], status["done"], status["identical"]) == (
+        "verification",
+        "finished",
+        report["items_checked"],
+        True,
+    )
 
     page = target["handover-records"]["decision"]
     assert page.UID() == page_uid

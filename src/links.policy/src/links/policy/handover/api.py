@@ -69,10 +69,11 @@ def import_archive(
         return _import_archive(site, path, expected_fingerprint, batch_size, progress)
 
 
-def compare(site, path: str | Path) -> dict:
+def compare(site, path: str | Path, progress=None) -> dict:
     """Compare a site with an archive item by item.
 
+    :param progress: a ``Progress`` to report on (phase "verification"), or None for none
     :returns: ``{"identical": bool, "items_checked": n, "differences": [...]}``
     """
     with same_schemata():
-        return compare_site(site, path)
+        return compare_site(site, path, progress=progress)

@@ -67,7 +67,7 @@ class ImportPost(Service):
         try:
             progress = Progress(self.context.getId(), "import", stream=None)
             summary = api.import_archive(self.context, path, fingerprint, progress=progress)
-            report = api.compare(self.context, path)
+            report = api.compare(self.context, path, progress=progress)
         except ArchiveRefused as error:
             self.request.response.setStatus(400)
             return {"type": "ArchiveRefused", "message": str(error), "problems": error.problems}

@@ -16,6 +16,8 @@ from links.policy.handover.encoding import sha256
 from links.policy.handover.exceptions import ArchiveRefused
 
 CHUNK = 1 << 20
+#: Records between trims of the ZODB connection cache while reading the whole site.
+GC_EVERY = 200
 
 
 def _digest(archive: zipfile.ZipFile, name: str) -> str:
@@ -143,16 +145,26 @@ def _diff(old, new, where="", out=None, limit=50) -> list[str]:
     return out
 
 
-def compare_site(site, path: str | Path, manifest: dict | None = None) -> dict:
+def compare_site(site, path: str | Path, manifest: dict | None = None, progress=None) -> dict:
     """Compare ``site`` with the archive it was imported from, item by item.
 
+    Streams like the export: each record and its versions are read, hashed and let go (the ZODB cache is
+    trimmed every ``GC_EVERY`` records), so memory stays flat however large the site is.
+
+    :param progress: a ``Progress`` to report records checked on (phase "verification"), or None
     :returns: ``{"identical": bool, "items_checked": n, "differences": [{"what", "path", "uid", "details"}]}``
     """
     manifest = manifest or check_archive(path)
     differences = []
+    if progress is not None:
+        progress.start_phase("verification", len(manifest["items"]))
     with zipfile.ZipFile(path) as archive:
         seen = set()
-        for item in manifest["items"]:
+        for count, item in enumerate(manifest["items"], start=1):
+            if count % GC_EVERY == 0:
+                site._p_jar.cacheGC()
+            if progress is not None:
+                progress.step()
             seen.add(item["uid"])
             obj = uuidToObject(item["uid"], unrestricted=True)
             if obj is None:
@@ -171,7 +183,9 @@ def compare_site(site, path: str | Path, manifest: dict | None = None) -> dict:
                         "details": _diff(original, data),
                     }
                 )
-        for obj in serialize.walk(site):
+        for count, obj in enumerate(serialize.walk(site), start=1):
+            if count % GC_EVERY == 0:
+                site._p_jar.cacheGC()
             if obj.UID() not in seen:
                 differences.append(
                     {
@@ -205,6 +219,8 @@ def compare_site(site, path: str | Path, manifest: dict | None = None) -> dict:
             if details:
                 differences.append({"what": "different", "path": name, "uid": "", "details": details})
         differences.extend(_compare_audit(site, archive, manifest))
+    if progress is not None:
+        progress.finish(identical=not differences, differences=len(differences))
     return {"identical": not differences, "items_checked": len(manifest["items"]), "differences": differences}
 
 
