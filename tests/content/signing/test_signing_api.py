@@ -196,3 +196,45 @@ def test_recusal_refused_naming_declaration_and_recorded(portal, record, passwor
     status = signing.status(record)
     assert [m["userid"] for m in status["recused"]] == ["gbm3"]
     assert status["required"] == 4  # 6 members not recused: more than half is 4
+
+
+def test_earlier_signature_still_matches_after_its_relation_changed(portal, record, passwords):
+    """CMFEditions shows today's relations on old versions: the signed version's own targets are used,
+    so changing the provider later, or deleting the old provider, does not make the signature look altered."""
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    from links.content.history import relations
+
+    first = _sign(record, "gbm1", passwords)
+    relations.record(record)  # what the before-commit hook does when the request commits
+    old_provider = record.provider.to_object
+    new_provider = api.content.create(
+        container=portal, type="ServiceProvider", title="Oak Lodge", address="1 Oak Lane, Northbridge NB2 1AA"
+    )
+    record.provider = RelationValue(getUtility(IIntIds).getId(new_provider))
+    modified(record)
+    second = _sign(record, "gbm1", passwords)
+    relations.record(record)
+    assert second["version_id"] != first["version_id"]
+    api.content.delete(old_provider, check_linkintegrity=False)
+
+    items = signing.signatures(record)
+    assert [item["status"] for item in items] == ["superseded", "valid"]
+    assert [item["verification"] for item in items] == [{"seal_valid": True, "hash_matches": True}] * 2
+
+
+def test_altered_relation_in_a_signed_version_is_detected(portal, record, passwords):
+    """The relation snapshot is what the version is checked against: changing it is a mismatch."""
+    from links.content.history import relations
+
+    _sign(record, "gbm1", passwords)
+    relations.record(record)
+    store = relations._store()
+    key = (record.UID(), int(record.version_id))
+    store[key] = dict(
+        store[key], provider={"uid": "0" * 32, "title": "Forged", "path": "", "portal_type": ""}
+    )
+    [item] = signing.signatures(record)
+    assert item["verification"] == {"seal_valid": True, "hash_matches": False}

@@ -114,6 +114,16 @@ def relations_at(uid: str, version_id: int) -> dict | None:
     return store[key] if key[0] == uid else None
 
 
+def snapshot_of(uid: str, version_id: int) -> dict | None:
+    """The relations recorded for exactly this version (None when none were recorded for it).
+
+    Unlike ``relations_at`` this never falls back to an earlier version's snapshot: callers that check a
+    hash (signatures) must compare against what that version had, or against nothing.
+    """
+    store = _store()
+    return store.get((uid, int(version_id))) if store else None
+
+
 def _before_commit(objects: list) -> None:
     for obj in objects:
         try:

@@ -10,6 +10,7 @@ exactly that version is rendered once, signed (PAdES) with the site certificate 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import UTC
@@ -24,6 +25,7 @@ from links.content import roles
 from links.content.keys.api import public_key_for
 from links.content.keys.api import signing_key
 from links.content.signing import events
+from links.content.signing.canonical import canonical_document
 from links.content.signing.canonical import canonical_hash
 from links.content.signing.exceptions import AlreadySigned
 from links.content.signing.exceptions import InvalidRequest
@@ -33,6 +35,7 @@ from links.content.signing.exceptions import Recused
 from links.content.signing.exceptions import SigningError
 from links.content.signing.exceptions import SupersededVersion
 from links.content.signing.exceptions import WrongPassword
+from links.content.signing.seal import dumps
 from links.content.signing.seal import key_fingerprint
 from links.content.signing.seal import seal
 from links.content.signing.seal import verify_seal
@@ -485,10 +488,34 @@ def _version_hash(obj, version_id) -> str | None:
     repository = api.portal.get_tool("portal_repository")
     try:
         with api.env.adopt_roles(["Manager"]):
-            return canonical_hash(repository.retrieve(obj, version_id).object)
+            document = canonical_document(repository.retrieve(obj, version_id).object)
     except Exception:
         logger.warning("Cannot retrieve version %s of %r", version_id, obj, exc_info=True)
         return None
+    _relations_as_saved(document, obj.UID(), version_id)
+    return hashlib.sha256(dumps(document)).hexdigest()
+
+
+def _relations_as_saved(document: dict, uid: str, version_id) -> None:
+    """Put the relation targets the version had into its canonical document.
+
+    CMFEditions shows today's relations on every old version, so without this a signature would look
+    altered once the record's relation changed in a later version, or its target was deleted. The targets
+    each version had are kept by ``links.content.history.relations``; without a snapshot of exactly this
+    version, today's relations stay (and the hash matches only if they are unchanged).
+    """
+    from links.content.history.relations import snapshot_of
+
+    saved = snapshot_of(uid, version_id)
+    for name, target in (saved or {}).items():
+        if name not in document["fields"]:
+            continue
+        if isinstance(target, list):
+            uids = [item["uid"] if item else None for item in target]
+            # An empty list field may be stored as None; both mean "no targets".
+            document["fields"][name] = uids if uids or document["fields"][name] is not None else None
+        else:
+            document["fields"][name] = target["uid"] if target else None
 
 
 __all__ = [
