@@ -8,6 +8,7 @@ layer is set up once for the session, and only when a test needs it (keep_sessio
 layer, the demo site included, for any test run).
 """
 
+import pytest
 from pytest_plone import fixtures_factory
 
 from links.content.testing import LINKS_CONTENT_FUNCTIONAL_TESTING
@@ -56,3 +57,14 @@ def pytest_collection_modifyitems(items):
         return max(ranks, default=0)
 
     items.sort(key=rank)
+
+
+@pytest.fixture(autouse=True)
+def own_audit_dir(tmp_path_factory, monkeypatch):
+    """Each test gets its own audit folder outside the ZODB (LINKS_AUDIT_DIR).
+
+    The audit trail keeps its chain head there too, keyed by site id, and every test site is "plone": a
+    test that committed would otherwise leave a head that a later test's fresh database reports as a chain
+    gone backwards (so audit tests failed when other content tests ran before them).
+    """
+    monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path_factory.mktemp("audit")))
