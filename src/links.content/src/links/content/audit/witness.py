@@ -22,8 +22,8 @@ import logging
 from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 
+from links.content.annotations import annotated_tree
 from links.content.audit.encoding import decode
 
 logger = logging.getLogger(__name__)
@@ -34,11 +34,7 @@ SIGNATURE_ACTIONS = ("signature.added", "signature.rejected")
 
 
 def _witnessed(site, create: bool = False) -> OOBTree | None:
-    annotations = IAnnotations(site)
-    store = annotations.get(KEY)
-    if store is None and create:
-        store = annotations[KEY] = OOBTree()
-    return store
+    return annotated_tree(site, KEY, create)
 
 
 def witness_hash(obj) -> str:

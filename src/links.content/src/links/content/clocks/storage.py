@@ -13,8 +13,8 @@ from datetime import datetime
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from zope.annotation.interfaces import IAnnotations
 
+from links.content.annotations import annotated_tree
 from links.content.clocks.rules import Computation
 from links.content.clocks.rules import Rule
 from links.content.clocks.rules import compute
@@ -116,8 +116,4 @@ def utcnow() -> datetime:
 
 def clock_map(obj, create: bool = False) -> OOBTree | None:
     """The record's clocks by name (None if it has none and create is False)."""
-    annotations = IAnnotations(obj)
-    found = annotations.get(ANNOTATION_KEY)
-    if found is None and create:
-        found = annotations[ANNOTATION_KEY] = OOBTree()
-    return found
+    return annotated_tree(obj, ANNOTATION_KEY, create)

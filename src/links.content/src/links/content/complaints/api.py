@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from BTrees.Length import Length
-from BTrees.OOBTree import OOBTree
 from plone import api
 from plone.namedfile.file import NamedBlobFile
-from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 
 from links.content import roles
+from links.content.annotations import next_in_year
 from links.content.complaints import rules
 from links.content.complaints.events import ComplaintClosed
 from links.content.complaints.events import ReviewerAssigned
@@ -36,15 +34,7 @@ def next_reference(year: int) -> str:
     :param year: the year the complaint was received
     :returns: the reference (unique per site)
     """
-    annotations = IAnnotations(api.portal.get())
-    counters = annotations.get(COUNTER_KEY)
-    if counters is None:
-        counters = annotations[COUNTER_KEY] = OOBTree()
-    counter = counters.get(year)
-    if counter is None:
-        counter = counters[year] = Length(0)
-    counter.change(1)
-    return f"C-{year}-{counter():04d}"
+    return f"C-{year}-{next_in_year(COUNTER_KEY, year):04d}"
 
 
 def assign_reference(complaint) -> str:

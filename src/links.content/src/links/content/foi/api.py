@@ -14,13 +14,11 @@ from datetime import datetime
 
 from AccessControl import getSecurityManager
 from Acquisition import aq_base
-from BTrees.Length import Length
-from BTrees.OOBTree import OOBTree
 from DateTime import DateTime
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 
+from links.content.annotations import next_in_year
 from links.content.foi.events import RedactionMade
 from links.content.foi.exceptions import InvalidRedaction
 from links.content.foi.exceptions import InvalidSelection
@@ -53,15 +51,7 @@ def next_reference(year: int) -> str:
     :param year: the year the request was received
     :returns: the reference (unique per site)
     """
-    annotations = IAnnotations(api.portal.get())
-    counters = annotations.get(COUNTER_KEY)
-    if counters is None:
-        counters = annotations[COUNTER_KEY] = OOBTree()
-    counter = counters.get(year)
-    if counter is None:
-        counter = counters[year] = Length(0)
-    counter.change(1)
-    return f"FOI-{year}-{counter():04d}"
+    return f"FOI-{year}-{next_in_year(COUNTER_KEY, year):04d}"
 
 
 def title_for(request) -> str:

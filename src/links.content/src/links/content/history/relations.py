@@ -21,19 +21,16 @@ from plone import api
 from plone.dexterity.utils import iterSchemata
 from z3c.relationfield.interfaces import IRelationChoice
 from z3c.relationfield.interfaces import IRelationList
-from zope.annotation.interfaces import IAnnotations
 from zope.schema import getFieldsInOrder
+
+from links.content.annotations import annotated_tree
 
 KEY = "links.content.history.relations"
 _PENDING = object()  # key of this module's data on the current transaction
 
 
 def _store(create: bool = False) -> OOBTree | None:
-    annotations = IAnnotations(api.portal.get())
-    store = annotations.get(KEY)
-    if store is None and create:
-        store = annotations[KEY] = OOBTree()
-    return store
+    return annotated_tree(api.portal.get(), KEY, create)
 
 
 def relation_fields(obj) -> list[tuple[str, object, object]]:
