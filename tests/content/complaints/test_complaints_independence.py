@@ -57,6 +57,22 @@ def test_investigating_officer_is_refused_even_with_the_role(appeal, portal):
     )
 
 
+def test_participant_complained_about_is_refused_even_with_the_role(new_complaint, portal):
+    from plone.app.testing import setRoles
+
+    setRoles(portal, "participant", [roles.PARTICIPANT, roles.INDEPENDENT_REVIEWER])
+    appeal = advance(
+        new_complaint(about="participant", participant_concerned="participant"), "appeal_requested"
+    )
+    with (
+        api.env.adopt_user(username="officer"),
+        pytest.raises(NotIndependent, match="this complaint is about"),
+    ):
+        capi.assign_reviewer(appeal, "participant")
+    assert api.content.get_state(appeal) == "appeal_requested"
+    assert appeal.independent_reviewer is None
+
+
 def test_anyone_who_acted_on_the_case_is_refused(appeal, portal):
     from plone.app.testing import setRoles
 

@@ -139,6 +139,11 @@ def test_journey_with_appeal(as_user, request_factory):
     [
         ({"received": "2099-01-05"}, "future"),
         ({"event_date": "2024-06-01"}, "time limit"),
+        ({"participant_concerned": "participant"}, "participant's conduct"),
+        (
+            {"about": "participant", "participant_concerned": "officer", "investigating_officer": "officer"},
+            "cannot investigate",
+        ),
     ],
 )
 def test_bad_complaint_is_refused_and_nothing_created(as_user, change, message):

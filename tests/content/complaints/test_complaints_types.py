@@ -55,6 +55,25 @@ class TestComplaintType:
         data = self.new(event_date=date(2025, 1, 10), aware_date=date(2026, 3, 1), received=date(2026, 11, 2))
         IComplaint.validateInvariants(data)  # within 12 months of becoming aware
 
+    def test_participant_complained_about_is_named_only_for_such_complaints(self):
+        data = self.new(about="network", participant_concerned="participant")
+        with pytest.raises(Invalid, match="participant's conduct"):
+            IComplaint.validateInvariants(data)
+        data.about = "participant"
+        IComplaint.validateInvariants(data)
+
+    def test_participant_complained_about_cannot_investigate(self):
+        data = self.new(
+            about="participant", participant_concerned="officer2", investigating_officer="officer2"
+        )
+        with pytest.raises(Invalid, match="cannot investigate"):
+            IComplaint.validateInvariants(data)
+
+    def test_participant_complained_about_is_personal_data(self):
+        from links.content.complaints.complaint import PERSONAL_FIELDS
+
+        assert "participant_concerned" in PERSONAL_FIELDS
+
     def test_appeal_after_window_is_invalid(self):
         data = self.new()
         data.response_sent_on = date(2026, 10, 1)

@@ -101,6 +101,8 @@ def independence_problems(complaint, userid: str) -> list[str]:
     problems = []
     if roles.INDEPENDENT_REVIEWER not in api.user.get_roles(user=user):
         problems.append(f"{userid} does not hold the {roles.INDEPENDENT_REVIEWER} role.")
+    if userid == (getattr(complaint, "participant_concerned", None) or "").strip():
+        problems.append(f"{userid} is the participant this complaint is about.")
     if userid == (getattr(complaint, "investigating_officer", None) or "").strip():
         problems.append(f"{userid} is the investigating officer of this complaint.")
     elif userid in earlier_actors(complaint):

@@ -45,6 +45,7 @@ PERSONAL_FIELDS = (
     "consent_to_share",
     "consent_date",
     "details",
+    "participant_concerned",
     "late_reason",
     "findings",
     "remedies",
@@ -181,10 +182,26 @@ class IComplaint(model.Schema):
     model.fieldset(
         "case",
         label=_("Case"),
-        fields=["details", "late_reason", "findings", "remedies", "appeal_grounds", "appeal_reasons"],
+        fields=[
+            "details",
+            "participant_concerned",
+            "late_reason",
+            "findings",
+            "remedies",
+            "appeal_grounds",
+            "appeal_reasons",
+        ],
     )
     details = schema.Text(
         title=_("The complaint"), description=_("What the complainant told us."), required=True
+    )
+    participant_concerned = schema.TextLine(
+        title=_("Participant complained about"),
+        description=_(
+            "When the complaint is about a participant's conduct and they have an account here: their user "
+            "name. They can neither investigate the complaint nor review an appeal."
+        ),
+        required=False,
     )
     late_reason = schema.Text(
         title=_("Reason to accept a late complaint"),
@@ -222,6 +239,22 @@ class IComplaint(model.Schema):
                     "when the complainant became aware of it). Record the reason to accept it late."
                 )
             )
+
+    @invariant
+    def participant_is_not_the_officer(data):
+        """The participant complained about is a party: named only for such complaints, never the officer."""
+        participant = (getattr(data, "participant_concerned", None) or "").strip()
+        if not participant:
+            return
+        if getattr(data, "about", None) != "participant":
+            raise Invalid(
+                _(
+                    "A participant complained about can only be named when the complaint is about a "
+                    "participant's conduct."
+                )
+            )
+        if participant == (getattr(data, "investigating_officer", None) or "").strip():
+            raise Invalid(_("The participant the complaint is about cannot investigate it."))
 
     @invariant
     def appeal_in_time(data):
