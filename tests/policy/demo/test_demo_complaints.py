@@ -44,6 +44,10 @@ def test_participant_sees_no_complaints(portal):
     catalog = api.portal.get_tool("portal_catalog")
     with api.env.adopt_user(username="participant"):
         assert len(catalog.searchResults(portal_type="Complaint")) == 0
+    # Not even the one about their own conduct, which names them (personal data).
+    about_them = _complaints(portal)["volunteer-conduct"]
+    assert about_them.participant_concerned == "participant"
+    assert not api.user.has_permission("View", username="participant", obj=about_them)
     with api.env.adopt_user(username="auditor"):
         assert len(catalog.searchResults(portal_type="Complaint")) == len(demo.COMPLAINTS)
 

@@ -68,6 +68,7 @@ COMPLAINTS = {
         {
             "how_received": "letter",
             "about": "participant",
+            "participant_concerned": "participant",
             "complainant_name": "Harold Finch",
             "complainant_address": "7 Mill Lane, Northbridge NB5 3ML",
             "preferred_format": "standard",
