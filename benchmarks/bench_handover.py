@@ -30,6 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from harness import report  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = int(os.environ.get("HANDOVER_RECORDS", "10000"))
 VERSIONS = int(os.environ.get("HANDOVER_VERSIONS", "5"))
@@ -37,14 +41,6 @@ CACHE_SIZE = int(os.environ.get("HANDOVER_CACHE_SIZE", "30000"))
 GOAL_RECORDS = 10_000
 GENERATOR = 1  # bump when generate() changes, so a kept source site is generated again
 SITE_ID = "links"
-
-
-def report(name, value, unit, goal=None):
-    """The harness's line format (imported lazily there; this file also runs as a bare phase process)."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from harness import report as harness_report
-
-    harness_report(name, value, unit, goal)
 
 
 # -- the phases, each in its own process ------------------------------------------------------------------
