@@ -13,9 +13,9 @@ freshly created site and verifying it (as ``make handover-import``). So each pro
 command needs, with the database on disk as in production.
 
 Generating 10,000 records takes about 20 minutes, so the source site is kept in HANDOVER_WORKDIR (default
-var/bench/handover) and reused by later runs of the same size; HANDOVER_WORKDIR=tmp uses a temporary folder,
-removed afterwards. The export and import then take about 15 minutes together. The rates are wall-clock; the
-CPU time per record is what they would be on an otherwise idle machine.
+var/bench/handover/<records>x<versions>) and reused by later runs of the same size; HANDOVER_WORKDIR=tmp uses
+a temporary folder, removed afterwards. The export and import then take about 15 minutes together. The rates
+are wall-clock; the CPU time per record is what they would be on an otherwise idle machine.
 """
 
 import json
@@ -205,7 +205,10 @@ def run_phase(name: str, *args) -> dict:
 
 
 def main():
-    setting = os.environ.get("HANDOVER_WORKDIR") or str(ROOT / "var" / "bench" / "handover")
+    # One folder per size, so a quick run never replaces the kept 10,000-record source.
+    setting = os.environ.get("HANDOVER_WORKDIR") or str(
+        ROOT / "var" / "bench" / "handover" / f"{RECORDS}x{VERSIONS}"
+    )
     keep = setting != "tmp"
     workdir = Path(setting) if keep else Path(tempfile.mkdtemp(prefix="bench-handover-"))
     try:
