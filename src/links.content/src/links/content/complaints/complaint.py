@@ -34,8 +34,8 @@ from links.content.interfaces import IConfidentialRecord
 VIEW_PERSONAL = "links.content.ViewComplainantDetails"
 MODIFY_PERSONAL = "links.content.ModifyComplainantDetails"
 
-#: Fields behind the personal-data permissions (also used by tests and the auditor's REST view).
-PERSONAL_FIELDS = (
+#: The complainant's details and the case narrative: the form's two personal fieldsets.
+COMPLAINANT_FIELDS = (
     "complainant_name",
     "complainant_address",
     "complainant_email",
@@ -44,6 +44,8 @@ PERSONAL_FIELDS = (
     "preferred_language",
     "consent_to_share",
     "consent_date",
+)
+CASE_FIELDS = (
     "details",
     "participant_concerned",
     "late_reason",
@@ -51,8 +53,10 @@ PERSONAL_FIELDS = (
     "remedies",
     "appeal_grounds",
     "appeal_reasons",
-    "response_letter",
 )
+
+#: Fields behind the personal-data permissions (also used by tests and the auditor's REST view).
+PERSONAL_FIELDS = (*COMPLAINANT_FIELDS, *CASE_FIELDS, "response_letter")
 
 
 class FutureDate(ValidationError):
@@ -144,16 +148,7 @@ class IComplaint(model.Schema):
     model.fieldset(
         "complainant",
         label=_("Complainant"),
-        fields=[
-            "complainant_name",
-            "complainant_address",
-            "complainant_email",
-            "complainant_phone",
-            "preferred_format",
-            "preferred_language",
-            "consent_to_share",
-            "consent_date",
-        ],
+        fields=list(COMPLAINANT_FIELDS),
     )
     complainant_name = schema.TextLine(title=_("Complainant's name"), required=True)
     complainant_address = schema.Text(title=_("Postal address"), required=False)
@@ -182,15 +177,7 @@ class IComplaint(model.Schema):
     model.fieldset(
         "case",
         label=_("Case"),
-        fields=[
-            "details",
-            "participant_concerned",
-            "late_reason",
-            "findings",
-            "remedies",
-            "appeal_grounds",
-            "appeal_reasons",
-        ],
+        fields=list(CASE_FIELDS),
     )
     details = schema.Text(
         title=_("The complaint"), description=_("What the complainant told us."), required=True
