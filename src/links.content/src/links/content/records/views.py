@@ -6,6 +6,7 @@ from Products.Five import BrowserView
 from links.content.records.api import format_date
 from links.content.records.vocabularies import VISIT_ANNOUNCEMENTS
 from links.content.records.vocabularies import fullname
+from links.content.states import state_title
 
 
 class _RecordView(BrowserView):
@@ -14,13 +15,7 @@ class _RecordView(BrowserView):
 
     def state_title(self):
         """The workflow state in words, e.g. "Awaiting sign-off"."""
-        state = api.content.get_state(self.context, default=None)
-        workflow = api.portal.get_tool("portal_workflow")
-        for chain_id in workflow.getChainFor(self.context):
-            definition = workflow[chain_id].states.get(state)
-            if definition is not None:
-                return definition.title
-        return state or ""
+        return state_title(self.context) or api.content.get_state(self.context, default=None) or ""
 
     def html(self, name):
         """The rendered output of a RichText field, or '' when empty."""

@@ -20,6 +20,7 @@ from datetime import datetime
 from plone import api
 
 from links.content.pdf.api import LONDON
+from links.content.states import state_title
 
 #: (key, heading) in the order the report lists them.
 SECTIONS = (
@@ -52,21 +53,15 @@ def _as_date(value) -> date | None:
 
 
 class _States:
-    """Workflow state titles ("Awaiting sign-off"), looked up once per workflow."""
+    """Workflow state titles ("Awaiting sign-off"), looked up once per type and state."""
 
     def __init__(self):
-        self.workflow = api.portal.get_tool("portal_workflow")
         self.cache: dict = {}
 
     def title(self, obj, state: str | None) -> str:
         key = (obj.portal_type, state)
         if key not in self.cache:
-            title = None
-            for chain_id in self.workflow.getChainFor(obj):
-                definition = self.workflow[chain_id].states.get(state)
-                if definition is not None:
-                    title = definition.title
-                    break
+            title = state_title(obj, state) if state is not None else None
             self.cache[key] = title or (state or "no state").replace("_", " ").capitalize()
         return self.cache[key]
 

@@ -6,6 +6,7 @@ from plone import api
 from Products.Five import BrowserView
 
 from links.content.pdf.api import format_date
+from links.content.states import state_title
 from links.content.transitional import activities
 from links.content.transitional import api as transitional_api
 from links.content.transitional import document
@@ -17,13 +18,7 @@ class TransitionalReportView(BrowserView):
     """transitional-report-view"""
 
     def state_title(self) -> str:
-        state = api.content.get_state(self.context, default=None)
-        workflow = api.portal.get_tool("portal_workflow")
-        for chain_id in workflow.getChainFor(self.context):
-            definition = workflow[chain_id].states.get(state)
-            if definition is not None:
-                return definition.title
-        return state or ""
+        return state_title(self.context) or api.content.get_state(self.context, default=None) or ""
 
     def body(self) -> str:
         return document.body_html(self.context)
