@@ -49,3 +49,18 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in():
+    """A function that logs ``page`` in as a demo user through the login form, as a person would."""
+    from links.policy.demo.users import DEMO_PASSWORD
+
+    def log_in(page, portal_url, userid):
+        page.goto(f"{portal_url}/login")
+        page.get_by_label("Login name").fill(userid)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state("networkidle")
+
+    return log_in

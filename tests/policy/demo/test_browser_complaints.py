@@ -2,8 +2,6 @@
 
 import pytest
 
-from links.policy.demo.users import DEMO_PASSWORD
-
 pytestmark = pytest.mark.browser
 
 
@@ -17,18 +15,10 @@ def _by_state(portal, state):
     raise LookupError(state)
 
 
-def _login(page, url, userid):
-    page.goto(f"{url}/login")
-    page.get_by_label("Login name").fill(userid)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("networkidle")
-
-
-def test_officer_assigns_an_independent_reviewer(functional_portal, page):
+def test_officer_assigns_an_independent_reviewer(functional_portal, page, log_in):
     url = functional_portal.absolute_url()
     complaint_url, _name = _by_state(functional_portal, "appeal_requested")
-    _login(page, url, "complaints")
+    log_in(page, url, "complaints")
     page.goto(f"{complaint_url}/@@assign-reviewer")
     field = page.get_by_label("Independent reviewer")
     # The investigating officer is refused, with the reason on the form.
@@ -44,11 +34,11 @@ def test_officer_assigns_an_independent_reviewer(functional_portal, page):
     assert "Under independent review" in page.content()
 
 
-def test_reviewer_reads_assigned_case_but_not_others(functional_portal, page):
+def test_reviewer_reads_assigned_case_but_not_others(functional_portal, page, log_in):
     url = functional_portal.absolute_url()
     assigned_url, name = _by_state(functional_portal, "under_independent_review")
     other_url, _other = _by_state(functional_portal, "under_investigation")
-    _login(page, url, "reviewer")
+    log_in(page, url, "reviewer")
     page.goto(assigned_url)
     assert name in page.content()
     response = page.goto(other_url)

@@ -5,8 +5,6 @@ from datetime import date
 
 import pytest
 
-from links.policy.demo.users import DEMO_PASSWORD
-
 pytestmark = pytest.mark.browser
 
 
@@ -24,17 +22,9 @@ def _record_with_versions(portal):
     raise LookupError("no demo record with two versions")
 
 
-def _login(page, url, userid):
-    page.goto(f"{url}/login")
-    page.get_by_label("Login name").fill(userid)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("networkidle")
-
-
-def test_auditor_compares_versions_and_reads_a_record_as_of_today(functional_portal, page):
+def test_auditor_compares_versions_and_reads_a_record_as_of_today(functional_portal, page, log_in):
     record_url, versions = _record_with_versions(functional_portal)
-    _login(page, functional_portal.absolute_url(), "auditor")
+    log_in(page, functional_portal.absolute_url(), "auditor")
     page.goto(f"{record_url}/@@history-and-audit")
     page.get_by_role("link", name="Compare two versions").click()
     page.wait_for_load_state("networkidle")

@@ -30,16 +30,12 @@ def _presign_all_but_one(report) -> list[str]:
     return names
 
 
-def test_chair_signs_off_report_and_downloads_pdf(functional_portal, page):
+def test_chair_signs_off_report_and_downloads_pdf(functional_portal, page, log_in):
     report = functional_portal.unrestrictedTraverse(REPORT)
     presigned = _presign_all_but_one(report)
     url = report.absolute_url()
 
-    page.goto(f"{functional_portal.absolute_url()}/login")
-    page.get_by_label("Login name").fill("chair")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("networkidle")
+    log_in(page, functional_portal.absolute_url(), "chair")
 
     page.goto(url)
     signatures = page.locator("section.links-signatures")

@@ -3,22 +3,12 @@ and figures, and downloads the signed PDF; a participant cannot open it."""
 
 import pytest
 
-from links.policy.demo.users import DEMO_PASSWORD
-
 pytestmark = pytest.mark.browser
 
 
-def _login(page, portal_url, userid):
-    page.goto(f"{portal_url}/login")
-    page.get_by_label("Login name").fill(userid)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("networkidle")
-
-
-def test_auditor_reads_deadlines_and_downloads_the_signed_pdf(functional_portal, page):
+def test_auditor_reads_deadlines_and_downloads_the_signed_pdf(functional_portal, page, log_in):
     portal_url = functional_portal.absolute_url()
-    _login(page, portal_url, "auditor")
+    log_in(page, portal_url, "auditor")
     page.goto(f"{portal_url}/transitional-report")
     content = page.locator("#content").inner_text()
     assert "Deadlines (regulation 15)" in content
@@ -31,9 +21,9 @@ def test_auditor_reads_deadlines_and_downloads_the_signed_pdf(functional_portal,
         assert handle.read(5) == b"%PDF-"
 
 
-def test_participant_cannot_open_it(functional_portal, page):
+def test_participant_cannot_open_it(functional_portal, page, log_in):
     portal_url = functional_portal.absolute_url()
-    _login(page, portal_url, "participant")
+    log_in(page, portal_url, "participant")
     page.goto(f"{portal_url}/transitional-report")
     assert "£446,366.15" not in page.content()
     assert page.url.endswith("/insufficient-privileges")
