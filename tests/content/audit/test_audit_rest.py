@@ -20,8 +20,7 @@ PASSWORD = "secret-password-1"
 
 
 @pytest.fixture
-def record(functional_portal, tmp_path, monkeypatch):
-    monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path))
+def record(functional_portal):
     portal = functional_portal
     with api.env.adopt_roles(["Manager"]):
         add_users(portal, {"auditor": [COUNCIL_AUDITOR], "staff": [HOST_STAFF]}, PASSWORD)

@@ -12,8 +12,7 @@ from links.content.history import api as history
 
 
 @pytest.fixture
-def record(functional_portal, tmp_path, monkeypatch):
-    monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path))
+def record(functional_portal):
     with api.env.adopt_roles(["Manager"]):
         obj = api.content.create(
             container=functional_portal,
@@ -100,14 +99,13 @@ def test_audit_verify_endpoint_reports_records_and_scope(record, request_factory
     assert get_log(functional_portal) is not None
 
 
-def test_changing_a_relation_later_is_not_an_alteration(functional_portal, tmp_path, monkeypatch):
+def test_changing_a_relation_later_is_not_an_alteration(functional_portal):
     """CMFEditions shows today's relations on old versions; the witness leaves relations out, so a later
     change of provider does not make version 0 look altered."""
     from z3c.relationfield import RelationValue
     from zope.component import getUtility
     from zope.intid.interfaces import IIntIds
 
-    monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path))
     intids = getUtility(IIntIds)
     with api.env.adopt_roles(["Manager"]):
         first, second = (

@@ -4,10 +4,9 @@
 from links.content.audit import api as audit
 
 
-def test_demo_trail_verifies_with_its_versions_and_signatures(functional, tmp_path, monkeypatch):
-    # The chain head kept outside the ZODB is per site id, and every test layer's site is "plone": the
-    # other layers' heads must not be taken for this chain's.
-    monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path))
+def test_demo_trail_verifies_with_its_versions_and_signatures(functional):
+    # The chain head kept outside the ZODB is per site id and every test layer's site is "plone": this
+    # relies on tests/conftest.py giving each test its own LINKS_AUDIT_DIR.
     portal = functional["portal"]
     result = audit.verify(portal)
     assert result["ok"], result
