@@ -110,3 +110,14 @@ def test_disclosure_log_is_public_and_anonymous(setup, request_factory, function
     assert page.status_code == 200
     assert request.reference in page.text and "Brenda" not in page.text
     assert "<caption" in page.text
+
+
+def test_request_received_in_the_future_is_a_field_error(setup, request_factory):
+    session = request_factory(basic_auth=("staff", PASSWORD))
+    before = len(api.portal.get()["foi"].objectIds())
+    data = {k: v for k, v in request_data().items() if k != "received"}
+    refused = session.post("/foi", json={"@type": "FOIRequest", "received": "2099-01-05", **data})
+    assert refused.status_code == 400, refused.text
+    assert "cannot be in the future" in refused.text
+    transaction.begin()
+    assert len(api.portal.get()["foi"].objectIds()) == before

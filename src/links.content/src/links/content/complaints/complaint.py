@@ -20,7 +20,6 @@ from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
 from zope.interface import invariant
-from zope.schema import ValidationError
 
 from links.content import _
 from links.content.complaints import rules
@@ -30,6 +29,8 @@ from links.content.complaints.vocabularies import OUTCOMES
 from links.content.complaints.vocabularies import PREFERRED_FORMATS
 from links.content.complaints.vocabularies import SUBJECTS
 from links.content.interfaces import IConfidentialRecord
+from links.content.validators import FutureDate  # noqa: F401 (imported from here by tests and types)
+from links.content.validators import not_in_future
 
 VIEW_PERSONAL = "links.content.ViewComplainantDetails"
 MODIFY_PERSONAL = "links.content.ModifyComplainantDetails"
@@ -57,18 +58,6 @@ CASE_FIELDS = (
 
 #: Fields behind the personal-data permissions (also used by tests and the auditor's REST view).
 PERSONAL_FIELDS = (*COMPLAINANT_FIELDS, *CASE_FIELDS, "response_letter")
-
-
-class FutureDate(ValidationError):
-    # A ValidationError (not a bare Invalid) so forms and plone.restapi report it as a field error (400).
-    __doc__ = _("The date cannot be in the future.")
-
-
-def not_in_future(value) -> bool:
-    """Field constraint: a date that has already happened (today counts)."""
-    if value is not None and value > rules.today():
-        raise FutureDate(_("The date cannot be in the future."))
-    return True
 
 
 class IComplaint(model.Schema):

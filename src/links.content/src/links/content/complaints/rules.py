@@ -12,10 +12,10 @@ Both are [practice] defaults, so they live in the registry (profiles/default/reg
 from __future__ import annotations
 
 from datetime import date
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from plone import api
+
+from links.content.validators import today  # noqa: F401 (the procedure's "today": in England)
 
 TIME_LIMIT_RECORD = "links.content.complaints.time_limit_months"
 APPEAL_WINDOW_RECORD = "links.content.complaints.appeal_window_working_days"
@@ -24,12 +24,6 @@ OMBUDSMAN_RECORD = "links.content.complaints.ombudsman"
 
 DEFAULT_TIME_LIMIT_MONTHS = 12
 DEFAULT_APPEAL_WINDOW = 20
-LONDON = ZoneInfo("Europe/London")
-
-
-def today() -> date:
-    """Today in England (a date typed at 00:30 BST is still "today")."""
-    return datetime.now(LONDON).date()
 
 
 def _record(name: str, default):

@@ -9,8 +9,6 @@ reference ("FOI-2026-0003: Waiting times at Elm House"), and the disclosure log 
 
 from __future__ import annotations
 
-from datetime import date
-
 from plone import api
 from plone.autoform import directives
 from plone.dexterity.content import Container
@@ -28,6 +26,7 @@ from links.content.foi.vocabularies import HANDLED_UNDER
 from links.content.foi.vocabularies import OUTCOMES
 from links.content.foi.vocabularies import REFUSAL_OUTCOMES
 from links.content.interfaces import IConfidentialRecord
+from links.content.validators import not_in_future
 
 VIEW_REQUESTER = "links.content.ViewFOIRequester"
 REGISTRY = "links.content.foi."
@@ -58,12 +57,6 @@ def default_review_route(context) -> str:
 @provider(IContextAwareDefaultFactory)
 def default_ico_right(context) -> str:
     return setting("ico_right", "")
-
-
-def not_in_future(value) -> bool:
-    if value is not None and value > date.today():
-        raise Invalid(_("The date cannot be in the future."))
-    return True
 
 
 class IFOIRequest(model.Schema):

@@ -13,18 +13,17 @@ figures they read.
 
 from __future__ import annotations
 
-from datetime import date
-
 from plone.app.textfield import RichText
 from plone.autoform import directives
 from plone.supermodel import model
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import invariant
-from zope.schema import ValidationError
 
 from links.content import _
 from links.content.transitional import expenditure as expenditure_lines
+from links.content.validators import FutureDate  # noqa: F401 (imported from here by tests)
+from links.content.validators import not_in_future
 
 MODIFY_CONTENT = "links.content.ModifyTransitionalReport"
 #: Granted to no role: only the system writes the figures.
@@ -45,18 +44,6 @@ RECIPIENT_FIELDS = (
     ("sent_to_council", _("The local authority")),
     ("sent_to_secretary_of_state", _("The Secretary of State")),
 )
-
-
-class FutureDate(ValidationError):
-    # A ValidationError (not a bare Invalid) so forms and plone.restapi report it as a field error (400).
-    __doc__ = _("The date cannot be in the future.")
-
-
-def not_in_future(value) -> bool:
-    """Field constraint: a date that has already happened (today counts)."""
-    if value is not None and value > date.today():
-        raise FutureDate(_("The date cannot be in the future."))
-    return True
 
 
 class ITransitionalReport(model.Schema):

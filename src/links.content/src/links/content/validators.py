@@ -1,0 +1,28 @@
+"""Field constraints shared by the record types, and "today" as people in England count it."""
+
+from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from zope.schema import ValidationError
+
+from links.content import _
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def today() -> date:
+    """Today in England (a date typed at 00:30 BST is still "today", whatever the server's time zone)."""
+    return datetime.now(LONDON).date()
+
+
+class FutureDate(ValidationError):
+    # A ValidationError (not a bare Invalid) so forms and plone.restapi report it as a field error (400).
+    __doc__ = _("The date cannot be in the future.")
+
+
+def not_in_future(value) -> bool:
+    """Field constraint: a date that has already happened in England (today counts)."""
+    if value is not None and value > today():
+        raise FutureDate(_("The date cannot be in the future."))
+    return True
