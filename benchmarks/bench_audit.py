@@ -87,8 +87,8 @@ def _grow(db, oid, upto):
     from BTrees.LLBTree import LLTreeSet
 
     from links.content.audit.encoding import canonical
-    from links.content.audit.encoding import digest
     from links.content.audit.storage import INDEXES
+    from links.content.integrity import sha256_hex as digest
 
     template = _template()
     manager = transaction.TransactionManager()

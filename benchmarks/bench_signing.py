@@ -117,9 +117,9 @@ def _page_count(data: bytes) -> int:
 def bench():
     from plone import api
 
+    from links.content.integrity import verify_seal
     from links.content.keys.api import public_key
     from links.content.signing import api as signing
-    from links.content.signing.seal import verify_seal
     from links.content.testing import LINKS_CONTENT_FUNCTIONAL_TESTING as layer
 
     with plone_site(layer) as (app, portal):

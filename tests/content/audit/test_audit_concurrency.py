@@ -9,11 +9,11 @@ from persistent.mapping import PersistentMapping
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 
-from links.content.audit.encoding import decode
 from links.content.audit.storage import AuditLog
 from links.content.audit.storage import chain_in_own_transaction
 from links.content.audit.storage import enqueue
 from links.content.audit.verify import verify_chain
+from links.content.integrity import decode
 
 THREADS = 8
 TRANSACTIONS = 50

@@ -11,11 +11,11 @@ from zope.lifecycleevent import ObjectModifiedEvent
 
 from links.content.audit import api as audit
 from links.content.audit import readstore
-from links.content.audit.encoding import encode
 from links.content.audit.exceptions import InvalidFilter
 from links.content.audit.storage import buffered
 from links.content.audit.storage import get_log
 from links.content.events import RecordEvent
+from links.content.integrity import encode
 from links.content.interfaces import IConfidentialRecord
 
 
@@ -127,7 +127,7 @@ def test_chain_verifies_and_names_an_altered_entry(doc, site):
     assert result["zodb"]["broken_seq"] == seq
     assert "altered" in result["zodb"]["reason"]
     # Re-hashing the altered entry does not help: the next entry's prev_hash no longer matches.
-    from links.content.audit.encoding import digest
+    from links.content.integrity import sha256_hex as digest
 
     altered = body.replace('"action":"', '"action":"x')
     log.entries[seq] = (altered, digest(altered))

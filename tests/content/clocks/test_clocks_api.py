@@ -15,8 +15,8 @@ from links.content.clocks.exceptions import ClockNotFound
 from links.content.clocks.exceptions import InvalidClockOperation
 from links.content.clocks.exceptions import ReasonRequired
 from links.content.clocks.exceptions import UnknownClockRule
-from links.content.clocks.storage import london_today
 from links.content.interfaces import IRecordEvent
+from links.content.words import today as london_today
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from plone.app.testing import login
 from plone.app.testing import logout
 
 from links.content.clocks import api as clocks
-from links.content.clocks.storage import london_today
 from links.content.dashboard import query as dq
 from links.content.roles import COMPLAINTS_OFFICER
 from links.content.roles import HOST_STAFF
 from links.content.roles import PARTICIPANT
+from links.content.words import today as london_today
 
 from .conftest import add_user
 from .conftest import enable_clocks_on_documents

@@ -10,11 +10,11 @@ from links.content.clocks.calendar import WorkingCalendar
 from links.content.clocks.calendar import bank_holidays
 from links.content.clocks.exceptions import ClockError
 from links.content.clocks.rules import Rule
-from links.content.clocks.rules import add_months
 from links.content.clocks.rules import compute
-from links.content.clocks.rules import format_days
 from links.content.clocks.storage import Extension
 from links.content.clocks.storage import Pause
+from links.content.words import add_months
+from links.content.words import format_days
 
 D = date
 NOW = datetime(2024, 1, 1, tzinfo=UTC)

@@ -13,8 +13,8 @@ from links.content.foi import api as foi
 from links.content.foi.exceptions import InvalidRedaction
 from links.content.foi.exceptions import InvalidSelection
 from links.content.history import api as history
+from links.content.integrity import verify_seal
 from links.content.keys import api as keys
-from links.content.signing.seal import verify_seal
 
 from .conftest import answer
 

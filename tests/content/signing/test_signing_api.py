@@ -5,6 +5,7 @@ from plone import api
 from plone.app.textfield.value import RichTextValue
 from zope.lifecycleevent import modified
 
+from links.content.integrity import verify_seal
 from links.content.keys.api import public_key
 from links.content.signing import api as signing
 from links.content.signing.exceptions import AlreadySigned
@@ -14,7 +15,6 @@ from links.content.signing.exceptions import NotSignable
 from links.content.signing.exceptions import Recused
 from links.content.signing.exceptions import SupersededVersion
 from links.content.signing.exceptions import WrongPassword
-from links.content.signing.seal import verify_seal
 from links.content.signing.storage import get_store
 
 

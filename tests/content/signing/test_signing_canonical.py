@@ -2,8 +2,8 @@
 
 from plone.app.textfield.value import RichTextValue
 
-from links.content.signing.canonical import canonical_bytes
-from links.content.signing.canonical import canonical_hash
+from links.content.canonical import canonical_bytes
+from links.content.canonical import canonical_hash
 
 
 def test_hash_is_stable(record):

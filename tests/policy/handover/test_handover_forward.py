@@ -68,7 +68,7 @@ def test_relations_to_records_imported_later_resolve_in_every_version(functional
     source_related = related_uids(first)
 
     def version_hashes(folder_obj):
-        from links.content.signing.canonical import canonical_hash
+        from links.content.canonical import canonical_hash
 
         repository = api.portal.get_tool("portal_repository")
         return {
@@ -101,7 +101,7 @@ def test_relations_to_records_imported_later_resolve_in_every_version(functional
         path={"query": "/successor-forward/forward", "depth": 1}, sort_on="getObjPositionInParent"
     )
     assert [brain.getId for brain in brains] == source_order
-    # Every version hashes (signing.canonical, what signatures and audit witnesses seal) as in the source.
+    # Every version hashes (links.content.canonical, what signatures and witnesses seal) as in the source.
     assert version_hashes(successor["forward"]) == source_hashes
     # The old version's relation resolves in the successor: reverting to it restores its target.
     history.revert(imported, with_last)

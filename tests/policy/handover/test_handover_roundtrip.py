@@ -142,9 +142,9 @@ def test_round_trip_is_identical(functional, source, archive):
     assert audit_check["zodb"]["ok"], str(audit_check["zodb"])
 
     # Seals made by the outgoing host still verify: the successor trusts its public key (only that).
+    from links.content.integrity import key_fingerprint
     from links.content.keys.api import public_key
     from links.content.signing import api as signing_api
-    from links.content.signing.seal import key_fingerprint
 
     signed = signing_api.signatures(target["reports"]["visit-homecare-signed"])
     assert signed

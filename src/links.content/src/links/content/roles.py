@@ -1,4 +1,4 @@
-"""Names of the network's site roles, so code never spells a role twice."""
+"""The network's site roles: their names, so code never spells a role twice, and who holds them."""
 
 GOVERNING_BODY_MEMBER = "Governing Body Member"
 COMPLAINTS_OFFICER = "Complaints Officer"
@@ -31,3 +31,43 @@ GROUP_ROLES = {
     "host-staff": HOST_STAFF,
     "participants": PARTICIPANT,
 }
+
+
+def user_ids_with_role(role: str) -> list[str]:
+    """User ids of everyone holding ``role`` site-wide, directly or through a group (sorted).
+
+    :param role: a site role name from this module
+    """
+    from plone import api
+
+    members = set()
+    for principal_id, _title in api.portal.get_tool("acl_users").portal_role_manager.listAssignedPrincipals(
+        role
+    ):
+        group = api.group.get(groupname=principal_id)
+        if group is not None:
+            members.update(group.getGroupMemberIds())
+        else:
+            members.add(principal_id)
+    return sorted(members)
+
+
+def users_with_role(role: str) -> dict[str, str]:
+    """User id -> printed name of everyone holding ``role`` site-wide (users that no longer exist are left
+    out).
+
+    :param role: a site role name from this module
+    """
+    from plone import api
+
+    found = {}
+    for userid in user_ids_with_role(role):
+        user = api.user.get(userid=userid)
+        if user is not None:
+            found[userid] = user.getProperty("fullname") or userid
+    return found
+
+
+def governing_body_members() -> list[str]:
+    """User ids of the governing body: everyone holding Governing Body Member site-wide (sorted)."""
+    return user_ids_with_role(GOVERNING_BODY_MEMBER)

@@ -1,19 +1,9 @@
 """Field constraints shared by the record types, and "today" as people in England count it."""
 
-from datetime import date
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from zope.schema import ValidationError
 
 from links.content import _
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def today() -> date:
-    """Today in England (a date typed at 00:30 BST is still "today", whatever the server's time zone)."""
-    return datetime.now(LONDON).date()
+from links.content.words import today
 
 
 class FutureDate(ValidationError):

@@ -17,9 +17,6 @@ from plone import api as ploneapi
 
 from links.content.audit import readstore
 from links.content.audit.checkpoints import seal_head
-from links.content.audit.encoding import decode
-from links.content.audit.encoding import encode
-from links.content.audit.encoding import json_safe
 from links.content.audit.exceptions import InvalidFilter
 from links.content.audit.storage import chain
 from links.content.audit.storage import checkpoint_every
@@ -30,6 +27,9 @@ from links.content.audit.storage import now_iso
 from links.content.audit.verify import verify_chain
 from links.content.audit.verify import verify_readstore
 from links.content.audit.witness import verify_records
+from links.content.integrity import decode
+from links.content.integrity import encode
+from links.content.integrity import json_safe
 
 FIELDS = ("seq", "timestamp", "actor", "action", "uid", "path", "portal_type", "details", "prev_hash", "hash")
 FILTERS = ("from", "to", "actor", "action", "portal_type", "uid")

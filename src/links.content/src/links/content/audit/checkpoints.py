@@ -11,7 +11,7 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 
-from links.content.audit.encoding import encode
+from links.content.integrity import encode
 
 REGISTRY_EVERY = "links.content.audit.checkpoint_every"
 

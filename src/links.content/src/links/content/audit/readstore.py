@@ -18,9 +18,9 @@ from pathlib import Path
 
 from links.content.audit.encoding import GENESIS
 from links.content.audit.encoding import canonical
-from links.content.audit.encoding import decode
-from links.content.audit.encoding import digest
-from links.content.audit.encoding import encode
+from links.content.integrity import decode
+from links.content.integrity import encode
+from links.content.integrity import sha256_hex as digest
 
 _lock = threading.Lock()
 _FILE = re.compile(r"^reads-\d{4}-\d{2}-\d{2}\.jsonl$")

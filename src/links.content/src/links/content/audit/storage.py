@@ -52,7 +52,7 @@ from zope.annotation.interfaces import IAnnotations
 from links.content.audit import readstore
 from links.content.audit.encoding import GENESIS
 from links.content.audit.encoding import canonical
-from links.content.audit.encoding import digest
+from links.content.integrity import sha256_hex as digest
 
 ANNOTATION_KEY = "links.content.audit"
 #: Secondary index attribute -> entry key it indexes (also the name of the filter it answers).

@@ -13,7 +13,7 @@ from zope.component.hooks import getSite
 from zope.container.interfaces import IContainerModifiedEvent
 
 from links.content.audit import api
-from links.content.audit.encoding import json_safe
+from links.content.integrity import json_safe
 from links.content.interfaces import IConfidentialRecord
 
 logger = logging.getLogger(__name__)

@@ -1,24 +1,10 @@
 """The "History and audit" page of a record: its audit entries and its CMFEditions versions."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from plone import api as ploneapi
 from Products.Five.browser import BrowserView
 
 from links.content.audit import api
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def format_when(value) -> str:
-    """A timestamp (ISO text, epoch seconds or datetime) as "23 November 2026, 14:05" in London time."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    elif isinstance(value, (int, float)):
-        value = datetime.fromtimestamp(value, tz=ZoneInfo("UTC"))
-    local = value.astimezone(LONDON)
-    return f"{local.day} {local:%B %Y, %H:%M}"
+from links.content.words import format_datetime
 
 
 class HistoryAndAuditView(BrowserView):
@@ -40,7 +26,7 @@ class HistoryAndAuditView(BrowserView):
         start = self.start()
         self.total, items = api.entries({"uid": self.context.UID()}, start=start, limit=self.page_size)
         for item in items:
-            item["when"] = format_when(item["timestamp"])
+            item["when"] = format_datetime(item["timestamp"])
             item["summary"] = ", ".join(
                 f"{key}: {value}" for key, value in sorted(item["details"].items()) if key != "changes"
             )
@@ -77,7 +63,7 @@ class HistoryAndAuditView(BrowserView):
                 {
                     "version": history.getVersionId(index, countPurged=False),
                     "author": meta.get("principal", ""),
-                    "when": format_when(meta.get("timestamp", 0)),
+                    "when": format_datetime(meta.get("timestamp", 0)),
                     "comment": meta.get("comment", ""),
                 }
             )

@@ -3,7 +3,7 @@
 The chain proves that its own entries are intact. Versions (CMFEditions) and signatures live elsewhere
 in the ZODB, where anyone with database access could change or remove them. So every saved version is
 *witnessed*: a ``version.saved`` entry names the record, the version id and the SHA-256 of the version's
-canonical form (``signing.canonical``) without its relation fields (``witness_hash``); every signature
+canonical form (``links.content.canonical``) without its relation fields (``witness_hash``); every signature
 is already witnessed by its ``signature.added`` / ``signature.rejected`` entry (seq, version id,
 SHA-256, signer). ``verify_records`` re-reads each witnessed version and signature and names the first
 entry whose witness no longer matches: altered, removed, or, for signatures, sealed with a broken seal.
@@ -24,7 +24,7 @@ from BTrees.OOBTree import OOBTree
 from plone import api
 
 from links.content.annotations import annotated_tree
-from links.content.audit.encoding import decode
+from links.content.integrity import decode
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,9 @@ def witness_hash(obj) -> str:
     """
     import hashlib
 
+    from links.content.canonical import canonical_document
     from links.content.history.relations import relation_fields
-    from links.content.signing.canonical import canonical_document
-    from links.content.signing.seal import dumps
+    from links.content.integrity import dumps
 
     document = canonical_document(obj)
     for name, _field, _schema in relation_fields(obj):
@@ -153,8 +153,8 @@ def verify_records(log) -> dict:
     """
     from plone.app.uuid.utils import uuidToObject
 
+    from links.content.integrity import verify_seal
     from links.content.keys.api import public_key_for
-    from links.content.signing.seal import verify_seal
     from links.content.signing.storage import get_store
 
     result = {

@@ -20,7 +20,6 @@ from links.content.clocks.exceptions import InvalidClockOperation
 from links.content.clocks.exceptions import ReasonRequired
 from links.content.clocks.exceptions import UnknownClockRule
 from links.content.clocks.rules import Rule
-from links.content.clocks.rules import short_date
 from links.content.clocks.storage import MET
 from links.content.clocks.storage import PAUSED
 from links.content.clocks.storage import RUNNING
@@ -28,9 +27,10 @@ from links.content.clocks.storage import Clock
 from links.content.clocks.storage import Extension
 from links.content.clocks.storage import Pause
 from links.content.clocks.storage import clock_map
-from links.content.clocks.storage import london_today
-from links.content.clocks.storage import utcnow
 from links.content.interfaces import IConfidentialRecord
+from links.content.words import format_date as short_date
+from links.content.words import today as london_today
+from links.content.words import utcnow
 
 RULES_RECORD = "links.content.clocks.rules"
 REMINDER_DAYS_RECORD = "links.content.clocks.reminder_days"

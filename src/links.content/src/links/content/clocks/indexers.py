@@ -4,7 +4,7 @@ from plone.indexer import indexer
 
 from links.content.clocks import api
 from links.content.clocks.behaviors import IHasStatutoryClocks
-from links.content.clocks.storage import london_today
+from links.content.words import today as london_today
 
 
 def _open(obj):

@@ -17,10 +17,10 @@ from plone import api
 
 from links.content.clocks.api import clocks as clocks_of
 from links.content.clocks.api import reminder_days
-from links.content.clocks.rules import short_date
 from links.content.clocks.storage import RUNNING
-from links.content.clocks.storage import london_today
 from links.content.interfaces import IConfidentialRecord
+from links.content.words import format_date as short_date
+from links.content.words import today as london_today
 
 logger = logging.getLogger("links.content.clocks.reminders")
 

@@ -11,8 +11,6 @@ the due date until the clock resumes.
 
 from __future__ import annotations
 
-import calendar as _monthcalendar
-import itertools
 from dataclasses import asdict
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +20,11 @@ from links.content.clocks.calendar import CALENDAR_TITLES
 from links.content.clocks.calendar import CALENDARS
 from links.content.clocks.calendar import WorkingCalendar
 from links.content.clocks.exceptions import ClockError
+from links.content.words import add_months
+from links.content.words import and_join
+from links.content.words import format_days
+from links.content.words import long_date
+from links.content.words import plural
 
 KINDS = ("working", "calendar", "calendar_month")
 COUNTINGS = ("beginning_with", "following")
@@ -84,41 +87,6 @@ class Computation:
     explanation: str
 
 
-def long_date(day: date) -> str:
-    """'Monday 23 November 2026'."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def short_date(day: date) -> str:
-    """'23 November 2026'."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def format_days(days) -> str:
-    """'25 and 26 December 2024 and 1 January 2025'."""
-    parts = []
-    for _, group in itertools.groupby(sorted(days), key=lambda d: (d.year, d.month)):
-        group = list(group)
-        parts.append(f"{_and([str(d.day) for d in group])} {group[0]:%B %Y}")
-    return _and(parts)
-
-
-def add_months(day: date, months: int) -> date:
-    """Same date `months` later; the last day of that month if it has no such date (31 Jan -> 28/29 Feb)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month += 1
-    return date(year, month, min(day.day, _monthcalendar.monthrange(year, month)[1]))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _open_pause(p) -> str:
     return f"Paused since {long_date(p.start)}: {p.reason}. The due date moves when the clock resumes."
 
@@ -179,9 +147,9 @@ def _count_working(rule, started, pauses, extensions, cal):
         day += timedelta(days=1)
 
     how = "following receipt" if rule.counting == "following" else "beginning with that day"
-    amount = _plural(rule.count, "working day")
+    amount = plural(rule.count, "working day")
     if added:
-        amount += f" plus {_plural(added, 'working day')} added by extension"
+        amount += f" plus {plural(added, 'working day')} added by extension"
     skip = ["weekends"]
     bank = [d for d, why in holidays_ if why == "bank holiday"]
     extra = [d for d, why in holidays_ if why == "non-working day"]
@@ -190,7 +158,7 @@ def _count_working(rule, started, pauses, extensions, cal):
     if extra:
         skip.append(f"the network's non-working {'day' if len(extra) == 1 else 'days'} {format_days(extra)}")
     lines.append(
-        f"Counting {amount} {how} (using {CALENDAR_TITLES[rule.calendar]}), skipping {_and(skip)}: "
+        f"Counting {amount} {how} (using {CALENDAR_TITLES[rule.calendar]}), skipping {and_join(skip)}: "
         f"day 1 is {long_date(day_one)} and day {total} is {long_date(day)}."
     )
     for p in pauses:
@@ -200,11 +168,11 @@ def _count_working(rule, started, pauses, extensions, cal):
             n = paused.get((p.start, p.end), 0)
             lines.append(
                 f"Paused from {long_date(p.start)} to {long_date(p.end)}: {p.reason}; "
-                f"{_plural(n, 'working day')} not counted."
+                f"{plural(n, 'working day')} not counted."
             )
     for e in extensions:
         if e.working_days:
-            lines.append(f"Extended by {_plural(e.working_days, 'working day')}: {e.reason}.")
+            lines.append(f"Extended by {plural(e.working_days, 'working day')}: {e.reason}.")
     return day, day_one, lines
 
 
@@ -212,7 +180,7 @@ def _count_calendar(rule, started, pauses):
     lines = [f"Started {long_date(started)}."]
     if rule.kind == "calendar_month":
         due = add_months(started, rule.count)
-        lines.append(f"Counting {_plural(rule.count, 'calendar month')}: the same date")
+        lines.append(f"Counting {plural(rule.count, 'calendar month')}: the same date")
         if due.day != started.day:
             lines[-1] += f" does not exist that month, so the last day of the month, {long_date(due)}."
         else:
@@ -221,7 +189,7 @@ def _count_calendar(rule, started, pauses):
         offset = rule.count - 1 if rule.counting == "beginning_with" else rule.count
         due = started + timedelta(days=offset)
         how = "following that day" if rule.counting == "following" else "beginning with that day"
-        lines.append(f"Counting {_plural(rule.count, 'calendar day')} {how} reaches {long_date(due)}.")
+        lines.append(f"Counting {plural(rule.count, 'calendar day')} {how} reaches {long_date(due)}.")
     for p in pauses:
         if p.end is None:
             lines.append(_open_pause(p))
@@ -230,6 +198,6 @@ def _count_calendar(rule, started, pauses):
             due += timedelta(days=n)
             lines.append(
                 f"Paused from {long_date(p.start)} to {long_date(p.end)}: {p.reason}; "
-                f"{_plural(n, 'day')} added."
+                f"{plural(n, 'day')} added."
             )
     return due, lines

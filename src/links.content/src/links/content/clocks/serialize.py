@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from links.content.clocks.storage import Clock
-from links.content.clocks.storage import london_today
+from links.content.words import today as london_today
 
 
 def clock_to_json(clock: Clock, today: date | None = None) -> dict:

@@ -18,6 +18,8 @@ from links.content.annotations import annotated_tree
 from links.content.clocks.rules import Computation
 from links.content.clocks.rules import Rule
 from links.content.clocks.rules import compute
+from links.content.words import today as london_today
+from links.content.words import utcnow
 
 ANNOTATION_KEY = "links.content.clocks"
 
@@ -100,18 +102,6 @@ class Clock(Persistent):
 
     def __repr__(self):
         return f"<Clock {self.name} {self.state} due {self.due.isoformat()}>"
-
-
-def london_today() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/London")).date()
-
-
-def utcnow() -> datetime:
-    from datetime import UTC
-
-    return datetime.now(UTC)
 
 
 def clock_map(obj, create: bool = False) -> OOBTree | None:

@@ -185,7 +185,7 @@ def letter_html(complaint) -> str:
     """The response letter as HTML (findings, actions, how to take it further)."""
     from html import escape
 
-    from links.content.pdf.api import format_date
+    from links.content.words import format_date
 
     outcomes = {
         "upheld": "upheld",

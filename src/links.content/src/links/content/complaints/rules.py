@@ -15,7 +15,8 @@ from datetime import date
 
 from plone import api
 
-from links.content.validators import today  # noqa: F401 (the procedure's "today": in England)
+from links.content.words import add_months
+from links.content.words import today  # noqa: F401 (the procedure's "today": in England)
 
 TIME_LIMIT_RECORD = "links.content.complaints.time_limit_months"
 APPEAL_WINDOW_RECORD = "links.content.complaints.appeal_window_working_days"
@@ -32,18 +33,6 @@ def _record(name: str, default):
     except Exception:  # outside a site (unit tests of the rules) the defaults apply
         value = default
     return default if value is None else value
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day ``months`` later; the last day of the month when there is none (31 Jan + 1 = 28/29 Feb)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
 def time_limit_ends(event_date: date | None, aware_date: date | None) -> date | None:

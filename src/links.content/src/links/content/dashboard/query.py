@@ -15,8 +15,8 @@ from plone import api
 from plone.batching import Batch
 
 from links.content.clocks.api import reminder_days
-from links.content.clocks.rules import short_date
-from links.content.clocks.storage import london_today
+from links.content.words import format_date as short_date
+from links.content.words import today as london_today
 
 BEHAVIOR = "links.content.clocks"
 SHOW = ("all", "overdue", "due_soon")

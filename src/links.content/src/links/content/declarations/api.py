@@ -13,6 +13,10 @@ from datetime import timedelta
 from plone import api
 
 from links.content import _
+from links.content.roles import GOVERNING_BODY_MEMBER
+from links.content.roles import users_with_role
+from links.content.words import add_months
+from links.content.words import fullname
 
 #: portal_type of a declaration and of a provider (kept here so callers need not import the schemas).
 DECLARATION_TYPE = "DeclarationOfInterest"
@@ -105,18 +109,6 @@ def declared_on(declaration) -> date | None:
     return getattr(declaration, "declared_on", None) or getattr(declaration, "date_of_change", None)
 
 
-def _add_months(day: date, months: int) -> date:
-    """Same day ``months`` later (the last day of the month when there is none)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
-
-
 def policy() -> dict:
     """The register policy from the registry: review interval (months) and update window (days)."""
     return {
@@ -130,10 +122,7 @@ def policy() -> dict:
 
 
 def governing_body_members() -> dict[str, str]:
-    """Map user id -> full name of every current governing body member."""
-    from links.content.records.vocabularies import users_with_role
-    from links.content.roles import GOVERNING_BODY_MEMBER
-
+    """User id -> printed name of every current governing body member."""
     return users_with_role(GOVERNING_BODY_MEMBER)
 
 
@@ -214,7 +203,6 @@ def reminder_for(userid: str, today: date | None = None) -> dict | None:
 
     Cheap: only that member's declarations are looked up.
     """
-    from links.content.records.vocabularies import fullname
 
     if not userid or userid not in governing_body_members():
         return None
@@ -229,7 +217,7 @@ def _assess(userid: str, name: str, declaration, today: date, rules: dict) -> di
         return {**entry, "reason": "missing"}
     made = declared_on(declaration)
     entry["last_declared"] = made
-    due = _add_months(made, rules["review_interval_months"])
+    due = add_months(made, rules["review_interval_months"])
     if due < today:
         return {**entry, "reason": "review-overdue", "due": due}
     changed = declaration.date_of_change

@@ -5,7 +5,7 @@ from Products.Five import BrowserView
 
 from links.content import _
 from links.content.declarations import api as declarations_api
-from links.content.records.api import format_date
+from links.content.words import format_date
 
 REMINDER_TEXT = {
     "missing": _("You have no current declaration of interests. Please make one."),

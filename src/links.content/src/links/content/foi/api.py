@@ -5,7 +5,6 @@ Views, services and subscribers call these functions; they do not reach into sto
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import UTC
@@ -30,6 +29,8 @@ from links.content.history.exceptions import HistoryError
 from links.content.history.exceptions import NoSuchVersion
 from links.content.history.exceptions import NotYetCreated
 from links.content.ids import free_id
+from links.content.integrity import dumps
+from links.content.integrity import sha256_hex
 
 COUNTER_KEY = "links.content.foi.references"
 #: States in which a request has been answered (listed in the disclosure log).
@@ -312,13 +313,11 @@ def redaction_json(redaction) -> dict:
 
 # -- Disclosure bundle --------------------------------------------------------------------------
 def content_sha256(document: dict) -> str:
-    """SHA-256 of a disclosed item's canonical JSON (``signing.seal.dumps``: sorted keys, no
+    """SHA-256 of a disclosed item's canonical JSON (``links.content.integrity.dumps``: sorted keys, no
     whitespace, UTF-8) of ``{"type", "uid", "version", "fields": {name: value}}`` — the values of
     ``GET <record>/@as-of`` for that version, so anyone can recompute it.
     """
-    from links.content.signing.seal import dumps
-
-    return hashlib.sha256(dumps(document)).hexdigest()
+    return sha256_hex(dumps(document))
 
 
 def _item(request, entry) -> dict:
@@ -373,10 +372,10 @@ def build_bundle(request, items: list[dict], actor: str | None = None) -> dict:
 
     from links.content.foi import bundle as rendering
     from links.content.foi.events import DisclosureBundleBuilt
+    from links.content.integrity import key_fingerprint
+    from links.content.integrity import seal
     from links.content.keys import api as keys
     from links.content.pdf.api import sign_pdf
-    from links.content.signing.seal import key_fingerprint
-    from links.content.signing.seal import seal
 
     if not isinstance(items, list) or not items:
         raise InvalidSelection("Select at least one record for the bundle.")
@@ -406,9 +405,7 @@ def build_bundle(request, items: list[dict], actor: str | None = None) -> dict:
                 "version": version_id,
                 "version_time": item["version"]["time"].isoformat(),
                 "sha256": item["sha256"],
-                "disclosed_sha256": hashlib.sha256(
-                    json.dumps(disclosed, sort_keys=True).encode()
-                ).hexdigest(),
+                "disclosed_sha256": sha256_hex(dumps(disclosed)),
                 "redactions": [{"uid": r.UID(), "field": r.field, "exemption": r.exemption} for r in used],
             }
         )
@@ -436,7 +433,7 @@ def build_bundle(request, items: list[dict], actor: str | None = None) -> dict:
             details={
                 "reference": request.reference,
                 "items": len(manifest_items),
-                "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+                "pdf_sha256": sha256_hex(pdf),
             },
             actor=actor,
         )

@@ -13,9 +13,9 @@ from html import escape
 from plone import api
 
 from links.content.foi.vocabularies import CITATIONS
-from links.content.pdf.api import format_date
-from links.content.pdf.api import format_datetime
 from links.content.pdf.api import render_pdf
+from links.content.words import format_date
+from links.content.words import format_datetime
 
 #: Fields not worth a reader's time in a disclosure (technical or empty by design).
 SKIPPED = {"subjects", "language", "contributors", "creators", "rights", "changeNote"}
@@ -97,7 +97,7 @@ def bundle_html(request, manifest: dict, rendered: list[list[tuple[str, str]]]) 
         f"<p>{escape(request.summary or '')}</p>",
         "<dl>",
         f"<dt>Request received</dt><dd>{escape(format_date(request.received))}</dd>",
-        f"<dt>Bundle prepared</dt><dd>{escape(format_datetime(built))}</dd>",
+        f"<dt>Bundle prepared</dt><dd>{escape(format_datetime(built, zone=True))}</dd>",
         f"<dt>Records disclosed</dt><dd>{len(manifest['items'])}</dd>",
         "</dl>",
         '<p class="notice">Text withheld under an exemption of the Freedom of Information Act 2000 is shown '
@@ -110,7 +110,7 @@ def bundle_html(request, manifest: dict, rendered: list[list[tuple[str, str]]]) 
         parts.append(f"<h2>{entry['n']}. {escape(entry['title'])}</h2>")
         parts.append(
             f'<p class="muted">{escape(entry["portal_type"])}, version {entry["version"]} of '
-            f"{escape(format_datetime(datetime.fromisoformat(entry['version_time'])))}</p>"
+            f"{escape(format_datetime(entry['version_time'], zone=True))}</p>"
         )
         cited = sorted({CITATIONS.get(r["exemption"], r["exemption"]) for r in entry["redactions"]})
         if cited:

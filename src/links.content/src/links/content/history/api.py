@@ -15,22 +15,23 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from Acquisition import aq_base
 from plone import api
 from zope.event import notify
 
 from links.content.audit.witness import witness_later
+from links.content.canonical import encode_value
+from links.content.canonical import field_values
 from links.content.events import RecordEvent
 from links.content.history import relations
 from links.content.history.exceptions import NoSuchVersion
 from links.content.history.exceptions import NotVersioned
 from links.content.history.exceptions import NotYetCreated
-from links.content.signing.canonical import encode_value
-from links.content.signing.canonical import field_values
+from links.content.words import LONDON
+from links.content.words import format_datetime
+from links.content.words import fullname
 
-LONDON = ZoneInfo("Europe/London")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -66,19 +67,12 @@ def _history(obj) -> list[dict]:
     return entries
 
 
-def _fullname(userid: str | None) -> str | None:
-    if not userid:
-        return None
-    user = api.user.get(username=userid) or api.user.get(userid=userid)
-    return (user.getProperty("fullname") or userid) if user is not None else userid
-
-
 def _describe(entry: dict) -> dict:
     meta = entry["sys_metadata"]
     return {
         "version_id": entry["version_id"],
         "author": meta.get("principal"),
-        "author_name": _fullname(meta.get("principal")),
+        "author_name": fullname(meta.get("principal")) or None,
         "time": datetime.fromtimestamp(meta["timestamp"], tz=UTC),
         "comment": meta.get("comment") or "",
         "review_state": meta.get("review_state"),
@@ -124,7 +118,7 @@ def get_version(obj, version_id: int):
 def fields(obj, version_id: int | None = None) -> dict[str, dict]:
     """The record's fields, current or as saved in a version, JSON-ready.
 
-    Values are encoded as for signatures (``signing.canonical.encode_value``: rich text raw, dates
+    Values are encoded as for signatures (``links.content.canonical.encode_value``: rich text raw, dates
     ISO, files ``{filename, content_type, sha256}``); relations are ``{uid, title, path,
     portal_type}`` of their target *as it was when the version was saved*.
 
@@ -222,9 +216,7 @@ def version_at(obj, moment: datetime) -> dict:
         else:
             break
     if current is None:
-        raise NotYetCreated(
-            f"{obj.getId()!r} did not exist yet on {moment.astimezone(LONDON):%d %B %Y, %H:%M}."
-        )
+        raise NotYetCreated(f"{obj.getId()!r} did not exist yet on {format_datetime(moment)}.")
     return current
 
 

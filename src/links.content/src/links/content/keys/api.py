@@ -246,7 +246,7 @@ def trust_predecessor_key(pem: bytes | str, site=None) -> str:
     from plone import api
     from zope.annotation.interfaces import IAnnotations
 
-    from links.content.signing.seal import key_fingerprint
+    from links.content.integrity import key_fingerprint
 
     text = pem.decode("ascii") if isinstance(pem, bytes) else pem
     key = serialization.load_pem_public_key(text.encode("ascii"))
@@ -271,7 +271,7 @@ def public_key_for(fingerprint: str | None, site=None):
     from plone import api
     from zope.annotation.interfaces import IAnnotations
 
-    from links.content.signing.seal import key_fingerprint
+    from links.content.integrity import key_fingerprint
 
     own = public_key()
     if fingerprint is None or fingerprint == key_fingerprint(own):

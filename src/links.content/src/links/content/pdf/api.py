@@ -5,8 +5,6 @@ that follows arbitrary URLs would let an editor make the server fetch internal a
 The base stylesheet ``styles.css`` next to this module is always applied.
 """
 
-from datetime import date
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,31 +41,6 @@ def render_pdf(html: str, base_url: str | None = None) -> bytes:
 
     document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher())
     return document.write_pdf(stylesheets=[_stylesheet()], pdf_variant="pdf/ua-1", pdf_tags=True)
-
-
-def format_date(value: date | datetime | None) -> str:
-    """A date as the network writes it: "23 November 2026" (datetimes shown in Europe/London).
-
-    :param value: a date, an aware datetime or None
-    :returns: the formatted date, or "" for None
-    """
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON) if value.tzinfo else value
-    return f"{value.day} {value:%B %Y}"
-
-
-def format_datetime(value: datetime | None) -> str:
-    """A moment as "23 November 2026, 14:05 GMT" in Europe/London time.
-
-    :param value: an aware datetime or None
-    :returns: the formatted time, or "" for None
-    """
-    if value is None:
-        return ""
-    local = value.astimezone(LONDON) if value.tzinfo else value
-    return f"{format_date(local)}, {local:%H:%M} {local.tzname() or ''}".strip()
 
 
 def sign_pdf(pdf: bytes, reason: str, location: str | None = None, site_id: str | None = None) -> bytes:

@@ -11,18 +11,14 @@ from datetime import date
 from plone import api
 
 from links.content.ids import free_id
-from links.content.records.vocabularies import fullname
 from links.content.roles import AUTHORISED_REPRESENTATIVE
+from links.content.words import format_date
+from links.content.words import fullname
 
 AUTHORISATION_TYPE = "RepresentativeAuthorisation"
 DECISION_TYPE = "DecisionStatement"
 #: Id of the folder (at the site root) that holds the published decision statements.
 DECISIONS_FOLDER = "decisions"
-
-
-def format_date(value: date | None) -> str:
-    """A date in plain English, e.g. "23 November 2026"."""
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def authorisations_of(userid: str) -> list:

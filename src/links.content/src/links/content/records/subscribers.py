@@ -20,6 +20,7 @@ from links.content.records import api as records_api
 from links.content.records.events import TRANSITION_EVENTS
 from links.content.records.events import DecisionRecorded
 from links.content.records.events import ProviderResponseRecorded
+from links.content.words import format_date
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +64,7 @@ def decide_visit(obj, event):
     """A new visit record: deciding which premises to enter and view is a relevant decision."""
     if getattr(obj, "visit_date", None) is None:
         return
-    decision = (
-        f"To enter and view {obj.premises or 'the premises'} on {records_api.format_date(obj.visit_date)}."
-    )
+    decision = f"To enter and view {obj.premises or 'the premises'} on {format_date(obj.visit_date)}."
     statement = records_api.record_decision(obj, decision, "", "enter-and-view")
     notify(DecisionRecorded(statement, details={"record": obj.UID()}, actor=current_actor()))
 

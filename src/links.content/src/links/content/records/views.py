@@ -3,10 +3,10 @@
 from plone import api
 from Products.Five import BrowserView
 
-from links.content.records.api import format_date
 from links.content.records.vocabularies import VISIT_ANNOUNCEMENTS
-from links.content.records.vocabularies import fullname
-from links.content.states import state_title
+from links.content.words import format_date
+from links.content.words import fullname
+from links.content.words import state_title
 
 
 class _RecordView(BrowserView):

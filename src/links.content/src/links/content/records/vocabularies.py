@@ -1,7 +1,6 @@
 """Vocabularies of the record types. Fixed lists from the law and published practice are simple
 vocabularies here; the list of authorised representatives comes from the site's users."""
 
-from plone import api
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
@@ -10,6 +9,7 @@ from zope.schema.vocabulary import SimpleVocabulary
 from links.content import _
 from links.content.roles import AUTHORISED_REPRESENTATIVE
 from links.content.roles import GOVERNING_BODY_MEMBER
+from links.content.roles import users_with_role
 
 
 def _vocabulary(*items):
@@ -78,28 +78,6 @@ DECISION_CATEGORIES = _vocabulary(
 )
 
 
-def _users_with_role(role: str):
-    """Users holding ``role`` directly or through a group (the roles are given to groups)."""
-    acl = api.portal.get_tool("acl_users")
-    found = {}
-    for principal_id, _title in acl.portal_role_manager.listAssignedPrincipals(role):
-        group = api.group.get(groupname=principal_id)
-        members = api.user.get_users(group=group) if group is not None else [api.user.get(principal_id)]
-        for user in members:
-            if user is not None:
-                found[user.getId()] = user.getProperty("fullname") or user.getId()
-    return found
-
-
-def users_with_role(role: str) -> dict:
-    """Map user id -> full name of every user holding ``role`` (directly or via a group).
-
-    :param role: a site role name from links.content.roles
-    :returns: dict, possibly empty
-    """
-    return _users_with_role(role)
-
-
 @provider(IVocabularyFactory)
 def authorised_representatives(context):
     """Users in the Authorised Representative role (who may be named as visitors)."""
@@ -108,15 +86,7 @@ def authorised_representatives(context):
 
 
 @provider(IVocabularyFactory)
-def governing_body_members(context):
+def governing_body(context):
     """Users in the Governing Body Member role."""
     users = sorted(users_with_role(GOVERNING_BODY_MEMBER).items(), key=lambda item: item[1])
     return SimpleVocabulary([SimpleTerm(value=uid, token=uid, title=name) for uid, name in users])
-
-
-def fullname(userid: str | None) -> str:
-    """The user's full name, or the user id when there is none (or the user is gone)."""
-    if not userid:
-        return ""
-    user = api.user.get(userid=userid)
-    return (user and user.getProperty("fullname")) or userid

@@ -7,7 +7,6 @@ is changed. Creation (POST) keeps plone.restapi's behaviour: the creator's permi
 does not exist yet are not those it will have once added.
 """
 
-from plone import api
 from plone.autoform.interfaces import WRITE_PERMISSIONS_KEY
 from plone.dexterity.interfaces import IDexterityContent
 from plone.dexterity.utils import iterSchemata
@@ -21,16 +20,7 @@ from zope.interface import implementer
 from zope.schema import getFields
 
 from links.content.interfaces import ILinksContentLayer
-
-
-def _state_title(obj) -> str | None:
-    state = api.content.get_state(obj, default=None)
-    if state is None:
-        return None
-    for workflow in api.portal.get_tool("portal_workflow").getWorkflowsFor(obj):
-        if state in workflow.states:
-            return workflow.states[state].title or state
-    return state
+from links.content.words import state_title
 
 
 @implementer(IDeserializeFromJson)
@@ -45,7 +35,7 @@ class RecordDeserializer(DeserializeFromJson):
             refused = self.refused_fields(data)
             if refused:
                 titles = ", ".join(f"“{title}”" for title in refused.values())
-                state = _state_title(self.context)
+                state = state_title(self.context)
                 where = f" while it is “{state}”" if state else ""
                 raise BadRequest(
                     f"You may not change {titles} of this record{where}: those fields are locked in "

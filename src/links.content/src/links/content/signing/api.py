@@ -2,7 +2,7 @@
 
 A governing body member signs a version of a record by re-entering their password. The signature
 binds the CMFEditions version id and the SHA-256 of the version's canonical serialization
-(``signing.canonical``) and is sealed with the site's Ed25519 key (``keys.api``). When enough
+(``links.content.canonical``) and is sealed with the site's Ed25519 key (``keys.api``). When enough
 members have approved the current version (registry ``links.content.signing.quorum``) the record
 makes its sign-off transition (registry ``links.content.signing.signoff_transitions``) and a PDF of
 exactly that version is rendered once, signed (PAdES) with the site certificate and stored.
@@ -22,11 +22,16 @@ from zope.event import notify
 from zope.globalrequest import getRequest
 
 from links.content import roles
+from links.content.canonical import canonical_document
+from links.content.canonical import canonical_hash
+from links.content.integrity import dumps
+from links.content.integrity import key_fingerprint
+from links.content.integrity import seal
+from links.content.integrity import verify_seal
 from links.content.keys.api import public_key_for
 from links.content.keys.api import signing_key
+from links.content.roles import governing_body_members
 from links.content.signing import events
-from links.content.signing.canonical import canonical_document
-from links.content.signing.canonical import canonical_hash
 from links.content.signing.exceptions import AlreadySigned
 from links.content.signing.exceptions import InvalidRequest
 from links.content.signing.exceptions import NotAllowed
@@ -35,11 +40,8 @@ from links.content.signing.exceptions import Recused
 from links.content.signing.exceptions import SigningError
 from links.content.signing.exceptions import SupersededVersion
 from links.content.signing.exceptions import WrongPassword
-from links.content.signing.seal import dumps
-from links.content.signing.seal import key_fingerprint
-from links.content.signing.seal import seal
-from links.content.signing.seal import verify_seal
 from links.content.signing.storage import get_store
+from links.content.words import fullname
 
 logger = logging.getLogger(__name__)
 
@@ -73,22 +75,6 @@ def signoff_config(obj) -> tuple[str, str] | None:
     return (pair[0], pair[1]) if pair and len(pair) == 2 else None
 
 
-def governing_body_members() -> list[str]:
-    """User ids of everyone holding the Governing Body Member role site-wide (directly or by group).
-
-    :returns: sorted user ids
-    """
-    rolemanager = api.portal.get_tool("acl_users").portal_role_manager
-    members = set()
-    for principal_id, _title in rolemanager.listAssignedPrincipals(roles.GOVERNING_BODY_MEMBER):
-        group = api.group.get(groupname=principal_id)
-        if group is not None:
-            members.update(group.getGroupMemberIds())
-        else:
-            members.add(principal_id)
-    return sorted(members)
-
-
 def conflicts(obj, userid: str) -> list:
     """The member's current declarations touching the record's provider(s).
 
@@ -103,11 +89,6 @@ def conflicts(obj, userid: str) -> list:
     if not providers:
         return []
     return conflicting_declarations(userid, providers)
-
-
-def _printed_name(userid: str) -> str:
-    user = api.user.get(userid=userid)
-    return (user and user.getProperty("fullname")) or userid
 
 
 def required_approvals(obj, members: list[str] | None = None, recused: set[str] | None = None) -> int:
@@ -239,7 +220,7 @@ def sign(
         "record_uid": obj.UID(),
         "record_type": obj.portal_type,
         "signer": userid,
-        "printed_name": _printed_name(userid),
+        "printed_name": fullname(userid),
         "role": roles.GOVERNING_BODY_MEMBER,
         "meaning": meaning,
         "reason": reason,
@@ -269,7 +250,7 @@ def _record_recusal(obj, userid: str, declarations: list, sha256: str) -> None:
     seq = store.add_recusal(
         {
             "userid": userid,
-            "printed_name": _printed_name(userid),
+            "printed_name": fullname(userid),
             "time": _now(),
             "sha256": sha256,
             "declarations": found,
@@ -336,11 +317,11 @@ def status(obj) -> dict:
         "reached": approvals >= required,
         "signed": signed,
         "not_signed": [
-            {"userid": m, "printed_name": _printed_name(m)}
+            {"userid": m, "printed_name": fullname(m)}
             for m in members
             if m not in signed_ids and m not in recused
         ],
-        "recused": [{"userid": m, "printed_name": _printed_name(m)} for m in sorted(recused)],
+        "recused": [{"userid": m, "printed_name": fullname(m)} for m in sorted(recused)],
         "completed": {k: v for k, v in completed.items() if k != "pdf"} if completed else None,
     }
 

@@ -73,8 +73,8 @@ def verify_signatures(data: dict | list, public_key_pem: bytes) -> list[dict]:
     :returns: one dict per record: ``seq``, ``signer``, ``meaning``, ``version_id``, ``sha256``,
         ``seal_valid``
     """
-    from links.content.signing.seal import load_public_key
-    from links.content.signing.seal import verify_seal
+    from links.content.integrity import load_public_key
+    from links.content.integrity import verify_seal
 
     key = load_public_key(public_key_pem)
     items = data.get("items", []) if isinstance(data, dict) else data

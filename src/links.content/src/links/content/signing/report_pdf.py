@@ -12,12 +12,12 @@ from string import Template
 from plone import api
 from zope.component import queryAdapter
 
+from links.content.canonical import field_values
 from links.content.interfaces import ISignedRecordBody
-from links.content.pdf.api import format_date
-from links.content.pdf.api import format_datetime
 from links.content.pdf.api import render_pdf
 from links.content.pdf.api import sign_pdf
-from links.content.signing.canonical import field_values
+from links.content.words import format_date
+from links.content.words import format_datetime
 
 TEMPLATE = Path(__file__).parent.parent / "pdf" / "templates" / "record.html"
 #: Fields shown on the title page rather than in the body.
@@ -36,7 +36,7 @@ def _value_html(value) -> str:
     if hasattr(value, "filename") and hasattr(value, "data"):
         return f"<p>File: {escape(value.filename or '')}</p>"
     if isinstance(value, datetime):
-        return f"<p>{escape(format_datetime(value))}</p>"
+        return f"<p>{escape(format_datetime(value, zone=True))}</p>"
     if hasattr(value, "isoformat") and hasattr(value, "day"):
         return f"<p>{escape(format_date(value))}</p>"
     if isinstance(value, bool):
@@ -76,7 +76,7 @@ def record_html(obj, signoff: dict, records: list[dict], recusals: list[dict]) -
         rows.append(
             f"<tr><td>{escape(r['printed_name'])}</td><td>{escape(r['role'])}</td><td>{escape(meaning)}</td>"
             f"<td>{escape(when.strftime('%Y-%m-%d %H:%M:%S'))} UTC</td>"
-            f"<td>{escape(format_datetime(when))}</td></tr>"
+            f"<td>{escape(format_datetime(when, zone=True))}</td></tr>"
         )
         hash_rows.append(
             f"<tr><td>{escape(r['printed_name'])}</td><td>{r['version_id']}</td>"
@@ -86,7 +86,7 @@ def record_html(obj, signoff: dict, records: list[dict], recusals: list[dict]) -
         "<ul>"
         + "".join(
             f"<li>{escape(r['printed_name'])} "
-            f"({escape(format_datetime(datetime.fromisoformat(r['time'])))}): "
+            f"({escape(format_datetime(r['time'], zone=True))}): "
             + ", ".join(escape(d["title"]) for d in r["declarations"])
             + "</li>"
             for r in recusals
@@ -101,7 +101,7 @@ def record_html(obj, signoff: dict, records: list[dict], recusals: list[dict]) -
         network=escape(api.portal.get().Title()),
         type_title=escape(fti.Title() if fti else obj.portal_type),
         description=f"<p>{escape(description)}</p>" if description else "",
-        signed_off=escape(format_datetime(datetime.fromisoformat(signoff["time"]))),
+        signed_off=escape(format_datetime(signoff["time"], zone=True)),
         version_id=escape(str(signoff["version_id"])),
         sha256=escape(signoff["sha256"]),
         key=escape(records[0]["key"] if records else ""),

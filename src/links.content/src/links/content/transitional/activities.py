@@ -19,8 +19,8 @@ from datetime import datetime
 
 from plone import api
 
-from links.content.pdf.api import LONDON
-from links.content.states import state_title
+from links.content.words import LONDON
+from links.content.words import state_title
 
 #: (key, heading) in the order the report lists them.
 SECTIONS = (

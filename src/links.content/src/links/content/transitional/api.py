@@ -13,10 +13,10 @@ from datetime import date
 from plone import api
 from zope.event import notify
 
-from links.content.clocks.rules import add_months
 from links.content.signing.api import supersede_pending
 from links.content.transitional import activities
 from links.content.transitional.events import ActivitiesCounted
+from links.content.words import add_months
 
 PORTAL_TYPE = "TransitionalReport"
 #: Clock rule names (registry links.content.clocks.rules).

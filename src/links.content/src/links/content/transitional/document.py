@@ -7,9 +7,9 @@ import json
 from datetime import date
 from html import escape
 
-from links.content.pdf.api import format_date
 from links.content.pdf.api import render_pdf
 from links.content.transitional import expenditure
+from links.content.words import format_date
 
 REGULATION = "regulation 15 of the Local Involvement Networks Regulations 2008 (SI 2008/528)"
 

@@ -70,11 +70,11 @@ def _signed_on(obj):
     """The day (London) the report was last signed off, from the signing area (today if unknown)."""
     from datetime import datetime
 
-    from links.content.clocks.storage import london_today
-    from links.content.pdf.api import LONDON
     from links.content.signing.api import latest_signoff
+    from links.content.words import LONDON
+    from links.content.words import today
 
     signoff = latest_signoff(obj)
     if signoff is None:
-        return london_today()
+        return today()
     return datetime.fromisoformat(signoff["time"]).astimezone(LONDON).date()

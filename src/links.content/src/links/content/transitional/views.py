@@ -5,11 +5,12 @@ from __future__ import annotations
 from plone import api
 from Products.Five import BrowserView
 
-from links.content.pdf.api import format_date
-from links.content.states import state_title
 from links.content.transitional import activities
 from links.content.transitional import api as transitional_api
 from links.content.transitional import document
+from links.content.words import format_date
+from links.content.words import state_title
+from links.content.words import today
 
 MODIFY_CONTENT_TITLE = "links.content: Modify transitional report"
 
@@ -62,12 +63,11 @@ class TransitionalReportView(BrowserView):
 
     @staticmethod
     def _row(what: str, due, met) -> dict:
-        from links.content.clocks.storage import london_today
 
         if met is not None:
             status = "Met" if met <= due else "Met late"
         else:
-            status = "Overdue" if london_today() > due else "Open"
+            status = "Overdue" if today() > due else "Open"
         return {
             "what": what,
             "due": format_date(due),

@@ -16,7 +16,7 @@ from datetime import timedelta
 from plone import api
 from plone.app.textfield.value import RichTextValue
 
-from links.content.clocks.rules import add_months
+from links.content.words import add_months
 from links.policy.demo.records import SIGNERS
 from links.policy.demo.records import _sign_off
 

@@ -11,31 +11,20 @@ bytes, which is what lets ``verify`` compare a target site with the source by SH
 import base64
 import datetime
 import decimal
-import hashlib
 import importlib
-import json
 
 from DateTime import DateTime
 from persistent import Persistent
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 
+from links.content.integrity import dumps
+from links.content.integrity import sha256_hex as sha256
 from links.policy.handover.exceptions import UnsupportedValue
 
 #: Module prefixes whose classes an archive may name in ``@object``/``@btree`` values. An archive is data:
 #: restoring must never instantiate arbitrary classes named by whoever wrote it.
 ALLOWED_MODULES = ("links.", "BTrees.", "persistent.", "plone.", "zope.", "z3c.", "five.", "Products.CMF")
-
-_encoder = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def dumps(value) -> bytes:
-    """Canonical JSON bytes (UTF-8, sorted keys, no whitespace) of an already encoded value."""
-    return _encoder.encode(value).encode("utf-8")
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _dotted(obj) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 import transaction
 from plone import api
 
+from links.content.integrity import dumps
+from links.content.integrity import sha256_hex as sha256
 from links.policy.handover import manifest as mf
 from links.policy.handover import serialize
 from links.policy.handover.encoding import Encoder
-from links.policy.handover.encoding import dumps
-from links.policy.handover.encoding import sha256
 from links.policy.handover.progress import Progress
 
 README = """LINk handover archive (format {format} version {version}).

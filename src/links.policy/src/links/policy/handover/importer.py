@@ -36,11 +36,11 @@ from zope.event import notify
 from zope.intid.interfaces import IIntIds
 from zope.lifecycleevent import ObjectAddedEvent
 
+from links.content.integrity import dumps
+from links.content.integrity import sha256_hex as sha256
 from links.policy.handover import serialize
 from links.policy.handover import versions
 from links.policy.handover.encoding import Decoder
-from links.policy.handover.encoding import dumps
-from links.policy.handover.encoding import sha256
 from links.policy.handover.exceptions import TargetNotEmpty
 from links.policy.handover.progress import Progress
 from links.policy.handover.verify import GC_EVERY
@@ -300,9 +300,9 @@ def restore_audit(site, archive: zipfile.ZipFile, manifest: dict, manifest_sha: 
     were sealed with the source key: they stay in the archive and in the handover state, not in the log.
     """
     from links.content.audit import api as audit_api
-    from links.content.audit.encoding import decode
     from links.content.audit.storage import get_log
     from links.content.audit.storage import now_iso
+    from links.content.integrity import decode
 
     audit_api.chain_now(site)
     log = get_log(site, create=True)
@@ -361,8 +361,8 @@ def _rebase_outside_head(site) -> None:
     import os
 
     from links.content.audit import readstore
-    from links.content.audit.encoding import encode
     from links.content.audit.storage import get_log
+    from links.content.integrity import encode
 
     log = get_log(site)
     path = readstore.audit_dir(site.getId()) / "zodb-head.json"

@@ -8,11 +8,11 @@ from pathlib import Path
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 
+from links.content.integrity import dumps
+from links.content.integrity import sha256_hex as sha256
 from links.policy.handover import manifest as mf
 from links.policy.handover import serialize
 from links.policy.handover.encoding import Encoder
-from links.policy.handover.encoding import dumps
-from links.policy.handover.encoding import sha256
 from links.policy.handover.exceptions import ArchiveRefused
 
 CHUNK = 1 << 20

@@ -6,8 +6,8 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
 from links.content import _
 from links.content.clocks import api
-from links.content.clocks.rules import short_date
-from links.content.clocks.storage import london_today
+from links.content.words import format_date as short_date
+from links.content.words import today as london_today
 
 STATUS_LABELS = {"running": _("Running"), "paused": _("Paused"), "met": _("Met"), "overdue": _("Overdue")}
 

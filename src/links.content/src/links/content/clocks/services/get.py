@@ -4,7 +4,7 @@ from plone.restapi.services import Service
 
 from links.content.clocks import api
 from links.content.clocks.serialize import clock_to_json
-from links.content.clocks.storage import london_today
+from links.content.words import today as london_today
 
 
 class ClocksGet(Service):

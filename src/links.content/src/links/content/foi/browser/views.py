@@ -1,12 +1,10 @@
 """Browser views of FOI: the public disclosure log and the bundle download."""
 
-from datetime import date
-
 from Products.Five.browser import BrowserView
 from zExceptions import NotFound
 
 from links.content.foi import api
-from links.content.pdf.api import format_date
+from links.content.words import format_date
 
 PAGE_SIZE = 50
 
@@ -23,7 +21,7 @@ class DisclosureLogView(BrowserView):
         return self.index()
 
     def format_date(self, iso: str | None) -> str:
-        return format_date(date.fromisoformat(iso)) if iso else ""
+        return format_date(iso)
 
     def next_start(self) -> int | None:
         nxt = self.start + PAGE_SIZE

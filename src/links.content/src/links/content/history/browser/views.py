@@ -8,13 +8,13 @@ version, a date that is not a date) is a form error on the page with status 400;
 import html
 import re
 from datetime import date
-from datetime import datetime
 
 from Products.Five.browser import BrowserView
 
-from links.content.audit.views import format_when
 from links.content.history import api
 from links.content.history.exceptions import HistoryError
+from links.content.words import LONDON
+from links.content.words import format_datetime
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -34,7 +34,7 @@ def display_value(value) -> str:
             return f"{day.day} {day:%B %Y}"
         if _ISO_DATETIME.match(value):
             try:
-                return format_when(datetime.fromisoformat(value))
+                return format_datetime(value)
             except ValueError:
                 return value
         if "<" in value and ">" in value:  # rich text: its words, not its markup
@@ -59,7 +59,7 @@ def describe_version(version: dict) -> dict:
         "id": version["version_id"],
         "label": f"Version {version['version_id']}",
         "author": version.get("author_name") or version.get("author") or "unknown",
-        "when": format_when(version["time"]),
+        "when": format_datetime(version["time"]),
         "comment": version.get("comment") or "",
     }
 
@@ -134,11 +134,11 @@ class AsOfView(BrowserView):
             except HistoryError as error:
                 self.error = str(error)
             else:
-                local = moment.astimezone(api.LONDON)
+                local = moment.astimezone(LONDON)
                 self.result = {
                     "moment": f"{local.day} {local:%B %Y}"
                     if _ISO_DATE.match(self.date)
-                    else format_when(moment),
+                    else format_datetime(moment),
                     "version": describe_version(found["version"]),
                     "rows": [
                         {"title": field["title"], "value": display_value(field["value"])}

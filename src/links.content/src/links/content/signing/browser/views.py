@@ -1,7 +1,5 @@
 """The sign form, the signed PDF download and the signatures viewlet."""
 
-from datetime import datetime
-
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
 from plone.namedfile.utils import set_headers
@@ -11,15 +9,15 @@ from Products.Five.browser import BrowserView
 from zExceptions import NotFound
 
 from links.content import _
-from links.content.pdf.api import format_datetime
 from links.content.signing import api as signing
 from links.content.signing.exceptions import Recused
 from links.content.signing.exceptions import SigningError
+from links.content.words import format_datetime
 
 
 def when(iso: str) -> str:
     """An ISO UTC time as shown to people: "23 November 2026, 14:05 GMT"."""
-    return format_datetime(datetime.fromisoformat(iso)) if iso else ""
+    return format_datetime(iso, zone=True)
 
 
 class SignForm(BrowserView):

@@ -5,10 +5,10 @@ answer with PDF bytes)."""
 from plone import api
 from plone.restapi.services import Service
 
+from links.content.integrity import key_fingerprint
 from links.content.keys.api import public_key
 from links.content.keys.api import public_key_pem
 from links.content.signing import api as signing
-from links.content.signing.seal import key_fingerprint
 
 
 class SignaturesGet(Service):

@@ -18,7 +18,6 @@ Encoding (stable across Plone/Python versions so a hash can be recomputed years 
 Signature records are sealed over the same JSON encoding of the record (see ``dumps``).
 """
 
-import hashlib
 import json
 import unicodedata
 from datetime import UTC
@@ -30,7 +29,8 @@ from decimal import Decimal
 from plone.dexterity.utils import iterSchemata
 from zope.schema import getFieldsInOrder
 
-from links.content.signing.seal import dumps
+from links.content.integrity import dumps
+from links.content.integrity import sha256_hex
 
 #: Field names left out of the hash: they change without the record's content changing.
 EXCLUDED_FIELDS = frozenset(
@@ -45,6 +45,12 @@ EXCLUDED_FIELDS = frozenset(
         "versioning_enabled",
     }
 )
+
+
+def _set_order(value) -> str:
+    # The order of a set's members is part of the published encoding: json.dumps with its default
+    # separators and ASCII escapes, as since the first release (changing it would change old hashes).
+    return json.dumps(value, sort_keys=True)
 
 
 def _nfc(text: str) -> str:
@@ -64,7 +70,7 @@ def encode_value(value):
     if isinstance(value, str):
         return _nfc(value)
     if isinstance(value, bytes):
-        return {"sha256": hashlib.sha256(value).hexdigest()}
+        return {"sha256": sha256_hex(value)}
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC)
@@ -84,10 +90,10 @@ def encode_value(value):
         return {
             "filename": _nfc(value.filename or ""),
             "content_type": getattr(value, "contentType", None),
-            "sha256": hashlib.sha256(data if isinstance(data, bytes) else bytes(data)).hexdigest(),
+            "sha256": sha256_hex(data if isinstance(data, bytes) else bytes(data)),
         }
     if isinstance(value, set | frozenset):
-        return sorted((encode_value(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return sorted((encode_value(v) for v in value), key=_set_order)
     if isinstance(value, list | tuple):
         return [encode_value(v) for v in value]
     if isinstance(value, dict):
@@ -150,4 +156,4 @@ def canonical_hash(obj) -> str:
     :param obj: a Dexterity object
     :returns: 64 hex characters
     """
-    return hashlib.sha256(canonical_bytes(obj)).hexdigest()
+    return sha256_hex(canonical_bytes(obj))
