@@ -507,15 +507,16 @@ def complete_signoff(obj, actor: str | None = None) -> dict:
     config = signoff_config(obj)
     if config is None or not awaiting_signoff(obj):
         raise NotSignable("This record is not awaiting sign-off.")
-    if not quorum_reached(obj):
-        raise NotSignable("The quorum is not reached: more members must approve the record as it stands.")
     store = get_store(obj)
+    tally = _tally(obj) if store is not None else None
+    if tally is None or len(tally["approvals"]) < tally["required"]:
+        raise NotSignable("The quorum is not reached: more members must approve the record as it stands.")
     version_id, sha256, needs_save = current_version(obj)
     if needs_save:
         version_id = _save_version(obj)
     relations.record(obj)  # the relation targets of the signed version, as the PDF prints them
     try:
-        signoff = _sealed_signoff(obj, store, config, version_id, sha256)
+        signoff, version = _sealed_signoff(obj, store, config, version_id, sha256, tally["required"])
     except SignoffFailed as error:
         store.signoff_error = {"time": _now(), "message": str(error)}
         raise
@@ -547,12 +548,15 @@ def complete_signoff(obj, actor: str | None = None) -> dict:
             actor=actor,
         )
     )
-    _save_transition_changes(obj, version_id, sha256, config[1], actor)
+    _save_transition_changes(obj, version, version_id, sha256, config[1], actor)
     return signoff
 
 
-def _sealed_signoff(obj, store, config, version_id, sha256) -> dict:
-    """The sign-off record with the sealed PDF bytes (``data``), made from the retrieved signed version."""
+def _sealed_signoff(obj, store, config, version_id, sha256, required: int) -> tuple[dict, object]:
+    """The sign-off record with the sealed PDF bytes (``data``), made from the retrieved signed version.
+
+    :returns: ``(signoff, version)``, the version as retrieved from CMFEditions
+    """
     from links.content.keys.exceptions import KeyMissing
     from links.content.pdf.api import render_pdf
     from links.content.pdf.api import seal_pdf
@@ -561,7 +565,8 @@ def _sealed_signoff(obj, store, config, version_id, sha256) -> dict:
     from links.content.timestamps import api as timestamps
     from links.content.timestamps.exceptions import TimestampError
 
-    if _version_hash(obj, version_id) != sha256:
+    version = retrieve_version(obj, version_id)
+    if _hash_of(obj, version, version_id) != sha256:
         raise SignoffFailed(
             f"Version {version_id} retrieved from the version history does not hash to the signed SHA-256 "
             f"{sha256}, so its PDF would not show what was signed. Ask the administrator to check the "
@@ -581,8 +586,8 @@ def _sealed_signoff(obj, store, config, version_id, sha256) -> dict:
         "transition": config[1],
         "signatures": [r["seq"] for r in records],
         "recusals": [r["seq"] for r in store.recusals.values() if r["sha256"] == sha256],
+        "required": required,
     }
-    version = retrieve_version(obj, version_id)
     recusal_records = [store.recusals[s] for s in signoff["recusals"]]
     html = record_html(
         version,
@@ -608,10 +613,12 @@ def _sealed_signoff(obj, store, config, version_id, sha256) -> dict:
         timestamp=sealed.timestamp,
         notes=list(sealed.notes),
     )
-    return signoff
+    return signoff, version
 
 
-def _save_transition_changes(obj, version_id, sha256: str, transition: str, actor: str | None) -> None:
+def _save_transition_changes(
+    obj, version, version_id, sha256: str, transition: str, actor: str | None
+) -> None:
     """Fields the sign-off transition set (a constitution's ``adopted_on``): a new version and an audit
     entry of their own, so the signed version stays exactly what was signed."""
     from links.content.canonical import schema_fields
@@ -619,7 +626,7 @@ def _save_transition_changes(obj, version_id, sha256: str, transition: str, acto
 
     if canonical_hash(obj) == sha256:
         return
-    before = canonical_document(retrieve_version(obj, version_id))["fields"]
+    before = canonical_document(version)["fields"]
     after = canonical_document(obj)["fields"]
     fields = {name: field for _schema, name, field, _value in schema_fields(obj)}
     changed = sorted(name for name in after if after[name] != before.get(name) and name in fields)
@@ -800,10 +807,16 @@ def _version_hash(obj, version_id) -> str | None:
     if version_id is None:
         return None
     try:
-        document = canonical_document(retrieve_version(obj, version_id))
+        version = retrieve_version(obj, version_id)
     except Exception:
         logger.warning("Cannot retrieve version %s of %r", version_id, obj, exc_info=True)
         return None
+    return _hash_of(obj, version, version_id)
+
+
+def _hash_of(obj, version, version_id) -> str:
+    """Canonical hash of a retrieved version, with the relation targets that version had."""
+    document = canonical_document(version)
     _relations_as_saved(document, obj.UID(), version_id)
     return sha256_hex(dumps(document))
 

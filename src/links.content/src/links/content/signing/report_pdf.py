@@ -209,7 +209,7 @@ def record_html(
     """The full HTML document of the signed-off record.
 
     :param version: the signed version (retrieved from CMFEditions; the live record only in tests)
-    :param signoff: the sign-off record (version_id, sha256, time)
+    :param signoff: the sign-off record (version_id, sha256, time, required)
     :param records: the signature records of the signed version
     :param recusals: recusal records
     :param timestamped: whether the seal gets an RFC 3161 timestamp (said on the signature page)
@@ -218,7 +218,6 @@ def record_html(
     """
     from links.content.history.relations import relations_at
     from links.content.keys.api import certificate_and_key
-    from links.content.signing.api import required_approvals
 
     relations = relations_at(version.UID(), signoff["version_id"]) or {}
     # A type may lay its signed document out itself (links.content.interfaces.ISignedRecordBody).
@@ -240,7 +239,7 @@ def record_html(
     summary = (
         f"On {escape(signed_off)} the governing body of {escape(network)} signed off version "
         f"{escape(str(signoff['version_id']))} of this {escape(kind.lower())}: "
-        f"{escape(plural(len(approvals), 'member'))} approved it, where {required_approvals(version)} "
+        f"{escape(plural(len(approvals), 'member'))} approved it, where {signoff['required']} "
         "approvals were needed."
         + (f" {escape(recused)} did not take part, having declared an interest." if recused else "")
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
@@ -139,7 +140,35 @@ class LocalTSA:
         ca_cert, tsa_cert, tsa_key = make_tsa_certificates()
         self.ca_pem = ca_cert.public_bytes(serialization.Encoding.PEM)
         self.tsa_pem = tsa_cert.public_bytes(serialization.Encoding.PEM)
-        self._stamper = DummyTimeStamper(
+
+        class Stamper(DummyTimeStamper):
+            """pyHanko's test TSA parses its private key again for every token (0.1 s or more on a busy
+            machine): sign the same attributes with the key already loaded."""
+
+            def _sign_tst_info(self, tst_info_data, md_algorithm, dt):
+                from asn1crypto import cms
+                from asn1crypto import core
+                from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+                from pyhanko.sign import general
+                from pyhanko.sign.general import get_pyca_cryptography_hash
+                from pyhanko.sign.general import simple_cms_attribute
+
+                digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+                digest.update(tst_info_data)
+                signed_attrs = cms.CMSAttributes(
+                    [
+                        simple_cms_attribute("content_type", "tst_info"),
+                        simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                        simple_cms_attribute(
+                            "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+                        ),
+                        simple_cms_attribute("message_digest", digest.finalize()),
+                    ]
+                )
+                hash_algorithm = get_pyca_cryptography_hash(md_algorithm.upper())
+                return tsa_key.sign(signed_attrs.dump(), PKCS1v15(), hash_algorithm), signed_attrs
+
+        self._stamper = Stamper(
             tsa_cert=translate_pyca_cryptography_cert_to_asn1(tsa_cert),
             tsa_key=translate_pyca_cryptography_key_to_asn1(tsa_key),
             certs_to_embed=[translate_pyca_cryptography_cert_to_asn1(ca_cert)],
@@ -156,6 +185,12 @@ class LocalTSA:
         tsa = self
 
         class Handler(BaseHTTPRequestHandler):
+            def setup(self):
+                super().setup()
+                # Headers and body leave in two writes: without this, Nagle's algorithm holds the body back
+                # until the client's delayed ACK (about 40 ms a request).
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def log_message(self, *args):  # keep test output clean
                 pass
 
