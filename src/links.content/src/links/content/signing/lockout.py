@@ -22,6 +22,7 @@ from datetime import timedelta
 import transaction
 from plone import api
 from ZODB.POSException import ConflictError
+from ZODB.utils import z64
 from zope.component.hooks import getSite
 
 from links.content.annotations import annotated_tree
@@ -68,7 +69,8 @@ def _own_transaction(func):
     """
     site = api.portal.get()
     jar = getattr(site, "_p_jar", None)
-    if jar is None:  # a site still being created: nothing outside this transaction sees it anyway
+    if jar is None or getattr(site, "_p_serial", z64) == z64:
+        # A site still being created (never committed): nothing outside this transaction sees it anyway.
         return func(site)
     manager = transaction.TransactionManager()
     connection = jar.db().open(transaction_manager=manager)
