@@ -285,6 +285,7 @@ def test_workflow_menu_cannot_sign_off_without_the_pdf(record, signer):
     assert signing.status(record)["reached"]
     signoff = signing.complete_signoff(record, actor="gbm1")
     assert api.content.get_state(record) == "signed_off"
+    assert not signing.signoff_ready(record)  # nothing is left open, in the ZODB or the transaction
     assert signing.signed_pdf(record).data.startswith(b"%PDF")
     assert signoff["signatures"] == [r["seq"] for r in signing.signatures(record, verify=False)]
 

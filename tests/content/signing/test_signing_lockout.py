@@ -66,6 +66,16 @@ def test_the_fifth_failure_locks_and_the_right_password_is_then_refused(
     assert to == "gbm1@example.org" and "locked" in subject and "change it now" in body
 
 
+def test_guesses_during_a_lock_write_nothing_more(record, clock):
+    _fail(record, 4)
+    with pytest.raises(SigningLocked):
+        _wrong(record)
+    before = lockout._own_transaction(lambda site: lockout._state(site, "gbm1"))
+    for _guess in range(3):
+        lockout.record_failure("gbm1", "basic-auth")
+    assert lockout._own_transaction(lambda site: lockout._state(site, "gbm1")) == before
+
+
 def test_failures_outside_the_window_do_not_count(record, clock):
     _fail(record, 4)
     clock.advance(minutes=16)

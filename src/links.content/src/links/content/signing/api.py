@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 
+import transaction
 from Acquisition import aq_base
 from plone import api
 from zope.event import notify
@@ -344,12 +345,30 @@ def quorum_reached(obj) -> bool:
     return len(tally["approvals"]) >= tally["required"]
 
 
+#: Key of this module's data on the current transaction: the sign-offs being completed in it.
+_PREPARED = object()
+
+
+def _prepared() -> dict:
+    """UID -> SHA-256 of the records whose sealed PDF ``complete_signoff`` has made in this transaction.
+
+    Kept on the transaction, not in the ZODB: nothing persistent (a restored backup, an imported archive)
+    can open the sign-off transition.
+    """
+    txn = transaction.get()
+    try:
+        return txn.data(_PREPARED)
+    except KeyError:
+        prepared: dict = {}
+        txn.set_data(_PREPARED, prepared)
+        return prepared
+
+
 def signoff_ready(obj) -> bool:
-    """The sign-off transition's guard: a sealed PDF of the content as it stands has been prepared by
-    ``complete_signoff``, so no path (the workflow menu included) signs a record off without one."""
-    store = get_store(obj)
-    prepared = getattr(store, "prepared", None) if store is not None else None
-    return bool(prepared) and prepared["sha256"] == canonical_hash(obj)
+    """The sign-off transition's guard: ``complete_signoff`` has made the sealed PDF of the content as it
+    stands, in this transaction, so no path (the workflow menu included) signs a record off without one."""
+    sha256 = _prepared().get(obj.UID())
+    return sha256 is not None and sha256 == canonical_hash(obj)
 
 
 def status(obj) -> dict:
@@ -525,15 +544,15 @@ def complete_signoff(obj, actor: str | None = None) -> dict:
         contentType="application/pdf",
         filename=f"{obj.getId()}-signed-v{version_id}.pdf",
     )
-    store.prepared = signoff
+    _prepared()[obj.UID()] = sha256
     try:
         # The sign-off is a consequence of the quorum, not a right of the last signer: run it as the system.
         with api.env.adopt_roles(["Manager", roles.GOVERNING_BODY_MEMBER]):
             api.content.transition(obj=obj, transition=config[1])
     except (WorkflowException, InvalidParameterError) as error:
-        store.prepared = None
         raise SignoffFailed(f"The sign-off transition {config[1]!r} could not be made: {error}") from error
-    store.prepared = None
+    finally:
+        _prepared().pop(obj.UID(), None)
     store.signoff_error = None
     store.signoffs[signoff["seq"]] = signoff
     # The next proposal of this record starts with no signatures; these stay valid in the log.

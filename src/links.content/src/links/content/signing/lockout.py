@@ -183,13 +183,15 @@ def record_failure(userid: str, kind: str, obj=None, request=None) -> tuple[int,
     def count(site) -> tuple[int, str | None]:
         tree = _tree(site, create=True)
         state = dict(tree.get(userid) or {})
+        until = as_datetime(state.get("locked_until"))
+        if until is not None and until > now:
+            return attempts, None  # already locked: nothing more to count (and no write per guess)
         since = now - timedelta(minutes=window)
         failures = [t for t in state.get("failures", ()) if as_datetime(t) > since][-(MAX_KEPT - 1) :]
         failures.append(now.isoformat())
         state["failures"] = failures
         newly_locked = None
-        until = as_datetime(state.get("locked_until"))
-        if len(failures) >= attempts and (until is None or until <= now):
+        if len(failures) >= attempts:
             newly_locked = (now + timedelta(minutes=minutes)).isoformat()
             state.update(locked_until=newly_locked, locked_at=now.isoformat(), failures=[])
         tree[userid] = state

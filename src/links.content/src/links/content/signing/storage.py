@@ -18,9 +18,6 @@ KEY = "links.content.signing"
 class SignatureStore(Persistent):
     """The signing state of one record."""
 
-    #: The sign-off being completed (sealed PDF made, transition not yet done): what the sign-off
-    #: transition's guard asks for (``api.signoff_ready``); None at any other time.
-    prepared = None
     #: Why the last attempt to sign off a reached quorum failed (``{"time", "message"}``), or None.
     signoff_error = None
 
