@@ -110,11 +110,13 @@ def test_a_moved_due_date_is_a_new_event(portal, mailhost):
     assert len(mailhost.messages) == 2
 
 
-def test_met_paused_and_later_clocks_are_not_reminded(portal, mailhost):
+def test_met_paused_and_later_clocks_are_not_reminded(portal, mailhost, manager):
     met = make_record(portal, "met", "foi-response", date(2024, 6, 3))
     clocks.stop(met, "foi-response", on=date(2024, 6, 20))
     paused = make_record(portal, "paused", "foi-response", date(2024, 6, 3))
-    clocks.pause(paused, "foi-response", reason="Fee notice sent", actor="officer", on=date(2024, 6, 5))
+    clocks.pause(
+        paused, "foi-response", reason="Fee notice sent", actor="officer", on=date(2024, 6, 5), kind="fee"
+    )
     make_record(portal, "later", "declaration-review", date(2024, 6, 3))
     assert send_reminders(portal, today=date(2024, 7, 2)) == []
     assert mailhost.messages == []
