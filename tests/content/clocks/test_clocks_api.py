@@ -228,16 +228,16 @@ def test_owner_is_the_responsible_user_when_set(document):
 
 
 # -- Honest clock changes -------------------------------------------------------------------------------
-def test_recent_pause_and_resume_need_no_manager(document, events):
-    started = working_days_ago(8)
-    clocks.start(document, "complaint-response", started=started)
-    clock = clocks.pause(
-        document,
-        "complaint-response",
-        reason="Waiting for the provider",
-        actor="officer",
-        on=working_days_ago(5),
+def started_and_paused(document, started: int, paused: int, reason="Waiting for the provider"):
+    """A complaint-response clock started and paused so many working days ago."""
+    clocks.start(document, "complaint-response", started=working_days_ago(started))
+    return clocks.pause(
+        document, "complaint-response", reason=reason, actor="officer", on=working_days_ago(paused)
     )
+
+
+def test_recent_pause_and_resume_need_no_manager(document, events):
+    clock = started_and_paused(document, 8, 5)
     assert clock.pauses[0].backdated == 0
     clock = clocks.resume(document, "complaint-response", on=working_days_ago(1))
     assert clock.pauses[0].end_backdated == 0
@@ -255,17 +255,9 @@ def test_pause_dated_too_far_back_needs_a_manager(document):
 
 
 def test_backdated_pause_by_a_manager_is_marked_everywhere(document, events):
-    started = working_days_ago(30)
-    clocks.start(document, "complaint-response", started=started)
-    due_before = clocks.get(document, "complaint-response").due
+    due_before = clocks.compute(clocks.configured_rules()["complaint-response"], working_days_ago(30)).due
     with api.env.adopt_roles(["Manager"]):
-        clock = clocks.pause(
-            document,
-            "complaint-response",
-            reason="Complainant in hospital",
-            actor="admin",
-            on=working_days_ago(12),
-        )
+        clock = started_and_paused(document, 30, 12, "Complainant in hospital")
         assert clock.pauses[0].backdated == 12
         assert "(recorded 12 working days later)" in clock.explanation
         assert events[-1].details["backdated"] is True and events[-1].details["working_days_back"] == 12
