@@ -137,20 +137,25 @@ def test_impossible_operations(document, manager):
         )
 
 
+def extend_in_june(*args, **kwargs):
+    """An extension decided on 20 June 2024, before the due dates of clocks started on 3 June 2024."""
+    return clocks.extend(*args, on=date(2024, 6, 20), **kwargs)
+
+
 def test_extend(document, events, manager):
     clocks.start(document, "foi-internal-review", started=date(2024, 6, 3))
-    clock = clocks.extend(document, "foi-internal-review", working_days=5, reason="Complex", actor="staff")
+    clock = extend_in_june(document, "foi-internal-review", working_days=5, reason="Complex", actor="staff")
     assert clock.due == date(2024, 7, 8)
     assert clock.extensions[0].working_days == 5 and clock.extensions[0].actor == "staff"
     with pytest.raises(InvalidClockOperation, match="at most 20 working days in total"):
-        clocks.extend(document, "foi-internal-review", working_days=16, reason="More", actor="staff")
+        extend_in_june(document, "foi-internal-review", working_days=16, reason="More", actor="staff")
     with pytest.raises(ReasonRequired):
-        clocks.extend(document, "foi-internal-review", working_days=1)
+        extend_in_june(document, "foi-internal-review", working_days=1)
     with pytest.raises(InvalidClockOperation):
-        clocks.extend(document, "foi-internal-review", reason="x")
+        extend_in_june(document, "foi-internal-review", reason="x")
     with pytest.raises(InvalidClockOperation, match="after the current"):
-        clocks.extend(document, "foi-internal-review", until=date(2024, 7, 1), reason="x")
-    clock = clocks.extend(
+        extend_in_june(document, "foi-internal-review", until=date(2024, 7, 1), reason="x")
+    clock = extend_in_june(
         document, "foi-internal-review", until=date(2024, 7, 29), reason="Agreed", actor="staff"
     )
     assert clock.due == date(2024, 7, 29)
@@ -305,15 +310,15 @@ def test_until_extension_respects_the_maximum(document, manager):
     # 2-5, 8-11, (12 July: Battle of the Boyne, Northern Ireland), 15-19, 22-26, 29, 30 July.
     clocks.start(document, "foi-internal-review", started=date(2024, 6, 3))
     with pytest.raises(InvalidClockOperation, match="at most 20 working days in total, to 30 July 2024"):
-        clocks.extend(document, "foi-internal-review", until=date(2030, 1, 1), reason="Complex")
+        extend_in_june(document, "foi-internal-review", until=date(2030, 1, 1), reason="Complex")
     with pytest.raises(InvalidClockOperation, match="at most 20 working days"):
-        clocks.extend(document, "foi-internal-review", until=date(2024, 7, 31), reason="Complex")
-    clock = clocks.extend(document, "foi-internal-review", until=date(2024, 7, 15), reason="x")
+        extend_in_june(document, "foi-internal-review", until=date(2024, 7, 31), reason="Complex")
+    clock = extend_in_june(document, "foi-internal-review", until=date(2024, 7, 15), reason="x")
     assert clock.due == date(2024, 7, 15)
     # A later extension by working days cannot go beyond the same latest date either.
     with pytest.raises(InvalidClockOperation, match="at most 20"):
-        clocks.extend(document, "foi-internal-review", working_days=21, reason="More")
-    clock = clocks.extend(document, "foi-internal-review", working_days=20, reason="More")
+        extend_in_june(document, "foi-internal-review", working_days=21, reason="More")
+    clock = extend_in_june(document, "foi-internal-review", working_days=20, reason="More")
     assert clock.due == date(2024, 7, 30)
 
 
@@ -330,7 +335,7 @@ def test_absurd_extensions_are_refused_at_once(document, amount):
 def test_rules_without_a_maximum_still_have_a_sane_one(document, manager):
     clocks.start(document, "complaint-response", started=date(2024, 6, 3))
     with pytest.raises(InvalidClockOperation, match="at most 260 working days"):
-        clocks.extend(document, "complaint-response", until=date(2099, 1, 1), reason="x")
+        extend_in_june(document, "complaint-response", until=date(2099, 1, 1), reason="x")
 
 
 # -- Met late and ended ---------------------------------------------------------------------------------
@@ -400,3 +405,16 @@ def test_reasons_are_bounded(document):
     clocks.start(document, "complaint-response", started=london_today())
     with pytest.raises(InvalidClockOperation, match="at most 2,000 characters"):
         clocks.pause(document, "complaint-response", reason="x" * 2001, actor="staff")
+
+
+def test_nothing_moves_a_deadline_that_has_passed(document, manager):
+    # Due Monday 1 July 2024: a pause or an extension dated after it could only make it look met in time.
+    clocks.start(document, "complaint-response", started=date(2024, 6, 3))
+    with pytest.raises(InvalidClockOperation, match="due on 1 July 2024: a pause dated after that"):
+        clocks.pause(document, "complaint-response", reason="x", actor="admin", on=date(2024, 7, 2))
+    with pytest.raises(InvalidClockOperation, match="an extension decided after that"):
+        clocks.extend(document, "complaint-response", working_days=5, reason="x", on=date(2024, 7, 2))
+    clock = clocks.extend(
+        document, "complaint-response", working_days=5, reason="Agreed", on=date(2024, 7, 1)
+    )
+    assert clock.due == date(2024, 7, 8)

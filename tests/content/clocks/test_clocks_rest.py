@@ -45,6 +45,9 @@ def test_get_clocks(record, request_factory):
 
 
 def test_pause_resume_extend_as_complaints_officer(record, request_factory):
+    with api.env.adopt_roles(["Manager"]):
+        clocks.start(record, "foi-response", started=london_today())  # received today: not yet due
+    transaction.commit()
     session = request_factory(basic_auth=("officer", PASSWORD))
     response = session.post(
         "/record/@clocks/foi-response/pause", json={"reason": "Fee notice sent", "kind": "fee"}
@@ -66,7 +69,7 @@ def test_pause_resume_extend_as_complaints_officer(record, request_factory):
 
 
 def test_backdated_pause_is_403_for_an_officer_and_marked_for_a_manager(record, request_factory):
-    body = {"reason": "Fee notice sent", "on": "2024-12-23", "kind": "fee"}
+    body = {"reason": "Fee notice sent", "on": "2024-12-23", "kind": "fee"}  # due 23 January 2025
     response = request_factory(basic_auth=("officer", PASSWORD)).post(
         "/record/@clocks/foi-response/pause", json=body
     )
@@ -108,7 +111,8 @@ def test_backdated_pause_is_403_for_an_officer_and_marked_for_a_manager(record, 
         ("foi-response/extend", {"reason": "x", "working_days": 1000000000}, "from 1 to 260"),
         ("foi-response/extend", {"reason": "x", "working_days": "5"}, "whole number"),
         ("foi-response/extend", {"reason": "x", "months": 2}, "working_days"),
-        ("foi-response/extend", {"reason": "x", "until": "2099-01-01"}, "at most 260 working days"),
+        ("foi-response/extend", {"reason": "x", "until": "2099-01-01"}, "an extension decided after that"),
+        ("foi-response/pause", {"reason": "x", "kind": "fee"}, "a pause dated after that"),
         ("foi-response/extend", {"reason": "x", "working_days": 2, "until": "2025-03-01"}, "not both"),
         ("foi-response/explode", {}, "pause"),
     ],

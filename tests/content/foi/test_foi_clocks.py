@@ -170,3 +170,11 @@ def test_implausible_receipt_needs_a_reason(new_request, change, message):
     assert message in translate(refused.value.args[0])
     request.late_reason = "Found in the post room."
     IFOIRequest.validateInvariants(request)
+
+
+def test_clarification_asked_after_the_deadline_restarts_nothing(new_request):
+    request = new_request(received=today() - timedelta(days=60), late_reason="Found late")
+    due = clocks.get(request, "foi-response").due
+    act(request, "start_work", "ask_clarification", "clarification_received")
+    clock = clocks.get(request, "foi-response")
+    assert clock.pauses == () and clock.due == due and clock.status() == "overdue"

@@ -207,8 +207,9 @@ def pause(obj, name: str, reason: str, actor: str, on: date | None = None, kind:
     :raises ReasonRequired: if the reason is empty
     :raises ClockNotFound: if the record has no such clock
     :raises BackdatingRefused: dated too far back for the current user
-    :raises InvalidClockOperation: if the clock is not running, the rule does not allow the kind, or
-        the date is impossible
+    :raises InvalidClockOperation: if the clock is not running, the rule does not allow the kind, the
+        date is impossible, or it is after the due date (a pause then could only make a late clock look
+        on time)
     """
     reason = _reason(reason, "pause")
     clock = _get(obj, name)
@@ -224,6 +225,12 @@ def pause(obj, name: str, reason: str, actor: str, on: date | None = None, kind:
     on, backdated = _change_date(obj, clock, on, "pause date", reason)
     if clock.pauses:
         _not_before(on, clock.pauses[-1].end, "A pause cannot begin before the previous one ended")
+    if on > clock.due:
+        # The deadline has passed: a clarification or fees notice now cannot restart or stop it.
+        raise InvalidClockOperation(
+            f"The clock was due on {short_date(clock.due)}: a pause dated after that, {short_date(on)}, "
+            "cannot move it."
+        )
     actor = _actor(actor)
     clock.pauses = clock.pauses + (Pause(on, None, reason, actor, utcnow(), kind, backdated),)
     clock.state = PAUSED
@@ -279,8 +286,9 @@ def extend(
     """Extend an open clock by an amount in its rule's unit, or to a later date, with a recorded reason.
 
     Every extension, by an amount or by a date, is capped by the rule's ``max_extension`` (the latest
-    due date the whole allowance reaches); a rule with ``extension_notice_within_period`` accepts an
-    extension only if it was decided (the person told) by the original due date.
+    due date the whole allowance reaches) and must be decided by the due date; a rule with
+    ``extension_notice_within_period`` accepts an extension only if it was decided (the person told) by
+    the original due date.
 
     :param working_days: working days to add (working-day rules)
     :param days: calendar days to add (calendar-day rules)
@@ -325,6 +333,12 @@ def extend(
                 f"This clock can be extended only if the person is told by the original due date, "
                 f"{short_date(original)}; the extension is dated {short_date(on)}."
             )
+    if clock.state == RUNNING and on > clock.due:
+        # An extension is agreed before the deadline, not after it (a paused clock has no due date yet).
+        raise InvalidClockOperation(
+            f"The clock was due on {short_date(clock.due)}: an extension decided after that, on "
+            f"{short_date(on)}, cannot move it."
+        )
     actor = _actor(actor)
     extension = Extension(
         on,

@@ -351,6 +351,8 @@ def _count_calendar(rule, receipt, restarted, pauses, extensions, lines):
             lines.append(_open_pause_line(p))
         elif restarted and p.end <= receipt:
             lines.append(f"{_closed_pause_head(p)}; this was before the count started again.")
+        elif p.start >= due:
+            lines.append(f"{_closed_pause_head(p)}; this was after the due date, so it does not move it.")
         else:
             n = (p.end - p.start).days + (1 if _kind(p) == FEE else 0)
             due += timedelta(days=n)

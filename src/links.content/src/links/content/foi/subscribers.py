@@ -106,7 +106,9 @@ def request_transitioned(obj, event) -> None:
     actor = current_actor()
     day = today()
     response = response_clock(obj)
-    if tid == "ask_clarification" and response is not None and response.state == "running":
+    # Once the answer is overdue, asking for clarification or a fee stops nothing (clocks.pause refuses it).
+    running = response is not None and response.state == "running" and day <= response.due
+    if tid == "ask_clarification" and running:
         # Clocks started before 1.1 keep their old rule, which knew only a plain pause.
         kind = RESTART if RESTART in response.rule.pause_kinds else PAUSE
         reason = CLARIFICATION.get(obj.handled_under, CLARIFICATION["foi"])
@@ -117,7 +119,7 @@ def request_transitioned(obj, event) -> None:
         if tid == "fee_received" and _open(obj, FEE_CLOCK):
             clocks.stop(obj, FEE_CLOCK, on=day, actor=actor)
     elif tid == "ask_fee":
-        if response is not None and response.state == "running":
+        if running:
             kind = FEE if FEE in response.rule.pause_kinds else PAUSE
             clocks.pause(obj, response.name, reason=FEES_NOTICE, actor=actor or "system", on=day, kind=kind)
         clocks.start(obj, FEE_CLOCK, started=day, actor=actor)
