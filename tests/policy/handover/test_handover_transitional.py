@@ -61,7 +61,7 @@ def test_manifest_names_the_signed_report_and_round_trips(functional, source, ar
     target, created = create_site(app, site_id="successor-transitional", demo=False, title="Successor host")
     assert created
     setSite(target)
-    handover.import_archive(target, archive)
+    handover.import_archive(target, archive, handover.verify_archive(archive)["public_key_sha256"])
     assert handover.compare(target, archive)["identical"]
     imported = target["transitional-report"]
     assert imported.UID() == report.UID()
