@@ -174,7 +174,9 @@ def test_import_refuses_a_site_with_other_records(functional, archive, fingerpri
         handover.import_archive(target, archive, fingerprint)
 
 
-def test_interrupted_import_leaves_the_site_as_it_was_and_runs_again(functional, archive, fingerprint):
+def test_interrupted_import_leaves_the_site_as_it_was_and_runs_again(
+    functional, archive, fingerprint, snapshot
+):
     """All or nothing: a crash half-way (after several savepoints) leaves the fresh site exactly as it
     was; running the import again then imports everything, and running it once more changes nothing."""
     from links.policy.handover.importer import STATE_KEY
@@ -201,23 +203,3 @@ def test_interrupted_import_leaves_the_site_as_it_was_and_runs_again(functional,
         again["imported"] == 0 and again["already_imported"] == IAnnotations(target)[STATE_KEY]["completed"]
     )
     assert again["verification"]["identical"]
-
-
-def snapshot(site) -> dict:
-    """What an import could change in a site, to check that a stopped import changed none of it."""
-    from links.content.audit.storage import get_log
-    from links.policy.handover import serialize
-
-    catalog = api.portal.get_tool("portal_catalog")
-    log = get_log(site)
-    return {
-        "records": sorted(
-            b.getPath() for b in catalog.unrestrictedSearchResults(path="/".join(site.getPhysicalPath()))
-        ),
-        "ids": sorted(site.objectIds()),
-        "principals": serialize.principals_data(site, include_passwords=True),
-        "registry": serialize.registry_data(),
-        "annotations": sorted(k for k in IAnnotations(site) if isinstance(k, str)),
-        "audit": (log.last_seq, log.last_hash) if log is not None else None,
-        "local_roles": dict(getattr(site, "__ac_local_roles__", None) or {}),
-    }

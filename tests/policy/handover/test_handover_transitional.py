@@ -6,21 +6,11 @@ import json
 import zipfile
 
 import pytest
-from AccessControl.SecurityManagement import newSecurityManager
 from plone import api
-from plone.app.testing import SITE_OWNER_NAME
 from zope.component.hooks import setSite
 
 from links.policy.handover import api as handover
 from links.policy.site import create_site
-
-
-@pytest.fixture
-def source(functional):
-    app, portal = functional["app"], functional["portal"]
-    newSecurityManager(None, app.acl_users.getUser(SITE_OWNER_NAME).__of__(app.acl_users))
-    setSite(portal)
-    return portal
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def _set_dates(obj, data: dict, decoder: Decoder, reindex: bool = True) -> None:
     base = aq_base(obj)
     for name in ("creation_date", "modification_date"):
         if data.get(name) is not None:
-            setattr(base, name, decoder.decode(data[name]))
+            setattr(base, name, decoder.decode(data[name], f"/{name}"))
     if reindex:
         obj.reindexObject(idxs=["created", "modified"])
 
@@ -190,14 +190,16 @@ def _apply_security(obj, data: dict, decoder: Decoder) -> None:
         base._owner = (list(site.acl_users.getPhysicalPath()[1:]), data["owner"])
     elif "_owner" in base.__dict__:
         del base._owner  # the source record had no owner of its own (acquired)
-    history = decoder.decode(data["workflow_history"]) if data["workflow_history"] else {}
+    history = (
+        decoder.decode(data["workflow_history"], "/workflow_history") if data["workflow_history"] else {}
+    )
     base.workflow_history = PersistentMapping(history)
     workflow_tool = api.portal.get_tool("portal_workflow")
     for workflow in workflow_tool.getWorkflowsFor(obj):
         workflow.updateRoleMappingsFor(obj)
 
 
-def _set_changed_fields(obj, fields: dict, applied: dict, decoder: Decoder) -> None:
+def _set_changed_fields(obj, fields: dict, applied: dict, decoder: Decoder, where: str = "/fields") -> None:
     """Set the fields whose archived value differs from the one set last (``applied``, updated here).
 
     Consecutive versions of a record usually differ in a field or two; a field whose encoded value is the
@@ -205,7 +207,7 @@ def _set_changed_fields(obj, fields: dict, applied: dict, decoder: Decoder) -> N
     """
     changed = {key: value for key, value in fields.items() if key not in applied or applied[key] != value}
     if changed:
-        serialize.set_field_values(obj, changed, decoder)
+        serialize.set_field_values(obj, changed, decoder, where=where)
         applied.update(changed)
 
 
@@ -217,14 +219,14 @@ def restore_item(site, data: dict, decoder: Decoder, obj) -> object:
     """
     with no_autoversion(), versions.same_modifiers():
         applied = {}
-        for version in data["versions"]:
-            _set_changed_fields(obj, version["fields"], applied, decoder)
+        for index, version in enumerate(data["versions"]):
+            _set_changed_fields(obj, version["fields"], applied, decoder, f"/versions[{index}]/fields")
             versions.save(obj, version["principal"], version["timestamp"], version["comment"])
         _set_changed_fields(obj, data["fields"], applied, decoder)
         if data.get("layout"):
             aq_base(obj).layout = data["layout"]
         for name, value in data.get("dublin_core_dates", {}).items():
-            setattr(aq_base(obj), name, decoder.decode(value))
+            setattr(aq_base(obj), name, decoder.decode(value, f"/dublin_core_dates/{name}"))
         serialize.set_annotations(obj, data["annotations"], decoder)
         _apply_security(obj, data, decoder)
         _update_relations(obj)
@@ -480,7 +482,11 @@ def _check_target(site, verified) -> None:
     problems = []
     for item in manifest["items"]:
         fti = types_tool.getTypeInfo(item["type"])
-        if fti is None or not IDexterityFTI.providedBy(fti):
+        if (
+            fti is None
+            or not IDexterityFTI.providedBy(fti)
+            or fti.klass == "Products.CMFPlone.Portal.PloneSite"
+        ):
             problems.append(f"{item['path']} is a {item['type']!r}, a type this site does not have")
         if "/" not in item["path"]:
             there = site._getOb(item["path"], None)

@@ -63,6 +63,17 @@ def filter_roles(roles: list, kept_privileged, options: ImportOptions) -> list:
     return sorted((set(roles) - set(PRIVILEGED_ROLES)) | _privileged(kept_privileged))
 
 
+def _with_site_roles(principal: dict, kind: str, site_roles: dict, options: ImportOptions, left_out: list):
+    """A copy of a user or group with the site roles it may have after the import (reasons appended)."""
+    roles = filter_roles(principal["roles"], site_roles.get(principal["id"], ()), options)
+    dropped = _privileged(principal["roles"]) - set(roles)
+    if dropped:
+        left_out.append(
+            f"site role {', '.join(sorted(dropped))} of {kind} {principal['id']}: admin roles not allowed"
+        )
+    return {**principal, "roles": roles}
+
+
 def principals_plan(data: dict, site_roles: dict, site_members: dict, options: ImportOptions):
     """What the users and groups should be after the import, and what was left out.
 
@@ -74,14 +85,7 @@ def principals_plan(data: dict, site_roles: dict, site_members: dict, options: I
     left_out = []
     users = []
     for user in data["users"]:
-        user = dict(user)
-        roles = filter_roles(user["roles"], site_roles.get(user["id"], ()), options)
-        dropped = _privileged(user["roles"]) - set(roles)
-        if dropped:
-            left_out.append(
-                f"site role {', '.join(sorted(dropped))} of user {user['id']}: admin roles not allowed"
-            )
-        user["roles"] = roles
+        user = _with_site_roles(user, "user", site_roles, options, left_out)
         if user.get("password_hash") and not options.password_hashes:
             left_out.append(f"password hash of user {user['id']}: they set a new password")
         if not options.password_hashes:
@@ -90,15 +94,8 @@ def principals_plan(data: dict, site_roles: dict, site_members: dict, options: I
     groups = []
     privileged_groups = set()
     for group in data["groups"]:
-        group = dict(group)
-        roles = filter_roles(group["roles"], site_roles.get(group["id"], ()), options)
-        dropped = _privileged(group["roles"]) - set(roles)
-        if dropped:
-            left_out.append(
-                f"site role {', '.join(sorted(dropped))} of group {group['id']}: admin roles not allowed"
-            )
-        group["roles"] = roles
-        if _privileged(roles):
+        group = _with_site_roles(group, "group", site_roles, options, left_out)
+        if _privileged(group["roles"]):
             privileged_groups.add(group["id"])
         groups.append(group)
     for group in groups:
