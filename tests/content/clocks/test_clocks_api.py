@@ -418,3 +418,13 @@ def test_nothing_moves_a_deadline_that_has_passed(document, manager):
         document, "complaint-response", working_days=5, reason="Agreed", on=date(2024, 7, 1)
     )
     assert clock.due == date(2024, 7, 8)
+
+
+def test_met_while_paused_is_judged_against_the_moved_due_date(document, manager):
+    # Due 1 July 2024; paused 28 June; answered 10 July while still paused: 1-10 July were not counted,
+    # so the clock was met on time, and its due date and explanation agree.
+    clocks.start(document, "complaint-response", started=date(2024, 6, 3))
+    clocks.pause(document, "complaint-response", reason="Waiting", actor="admin", on=date(2024, 6, 28))
+    clock = clocks.stop(document, "complaint-response", on=date(2024, 7, 10))
+    assert clock.met_late_days == 0
+    assert clock.due == clock.computation().due == date(2024, 7, 11)

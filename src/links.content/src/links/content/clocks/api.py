@@ -160,7 +160,9 @@ def stop(obj, name: str, on: date | None = None, actor: str | None = None) -> Cl
     backdated = _working_days_back(clock, on)
     actor = _actor(actor)
     if clock.state == PAUSED:
+        # Met while paused: the pause ends that day, and the due date it reaches is the one judged.
         _close_pause(clock, max(on, clock.pauses[-1].start), actor, "", 0)
+        clock.recompute()
     clock.state = MET
     clock.met_on = on
     clock.add_history("stopped", on, actor, backdated)
@@ -185,6 +187,7 @@ def end(obj, name: str, reason: str, on: date | None = None, actor: str | None =
     actor = _actor(actor)
     if clock.state == PAUSED:
         _close_pause(clock, max(on, clock.pauses[-1].start), actor, "", 0)
+        clock.recompute()
     clock.state = ENDED
     clock.ended_on = on
     clock.end_reason = reason
