@@ -1,4 +1,4 @@
-"""The complaints procedure's configurable time rules (registry records, RULES.md "Complaints").
+"""The complaints procedure's configurable time rules (registry records; SI 2009/309 and practice).
 
 Both are [practice] defaults, so they live in the registry (profiles/default/registry/complaints.xml):
 
@@ -44,7 +44,7 @@ def time_limit_months() -> int:
 def time_limit_ends(event_date: date | None, aware_date: date | None) -> date | None:
     """The last day a complaint about the event is in time, or None when neither date is known.
 
-    The later of the event and the day the complainant became aware counts (RULES.md).
+    The later of the event and the day the complainant became aware counts (SI 2009/309 reg 12).
     """
     known = [d for d in (event_date, aware_date) if d]
     if not known:

@@ -1,10 +1,10 @@
 """Side effects of FOI and subject access requests: the reference title and the statutory clocks.
 
-The clocks follow RULES.md "Clocks": an FOI request is answered within 20 working days following
-receipt; asking for clarification restarts them from the day it arrives (s.1(3), s.10(6)); a fees notice
-disregards the days from the notice to the fee (s.10(2)) and an unpaid fee lapses the request after
-three months (s.9(2)). A subject access request has one calendar month, paused while clarification is
-awaited. The internal review has its own 20 working days.
+The clocks follow the law (README "Statutory clocks"): an FOI request is answered within 20 working
+days following receipt; asking for clarification restarts them from the day it arrives (s.1(3),
+s.10(6)); a fees notice disregards the days from the notice to the fee (s.10(2)) and an unpaid fee
+lapses the request after three months (s.9(2)). A subject access request has one calendar month,
+paused while clarification is awaited. The internal review has its own 20 working days.
 """
 
 from __future__ import annotations
