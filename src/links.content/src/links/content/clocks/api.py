@@ -159,13 +159,8 @@ def stop(obj, name: str, on: date | None = None, actor: str | None = None) -> Cl
     _not_before(on, clock.started, "The clock cannot stop before it started")
     backdated = _working_days_back(clock, on)
     actor = _actor(actor)
-    if clock.state == PAUSED:
-        # Met while paused: the pause ends that day, and the due date it reaches is the one judged.
-        _close_pause(clock, max(on, clock.pauses[-1].start), actor, "", 0)
-        clock.recompute()
-    clock.state = MET
     clock.met_on = on
-    clock.add_history("stopped", on, actor, backdated)
+    _finish(clock, MET, on, actor, backdated)
     details = {"met_on": on.isoformat(), "met_late_days": clock.met_late_days, **_backdating(backdated)}
     _changed(obj, events.ClockStopped, clock, actor, details)
     return clock
@@ -185,13 +180,9 @@ def end(obj, name: str, reason: str, on: date | None = None, actor: str | None =
         raise InvalidClockOperation(f"The clock {name!r} is {clock.state}; only an open clock can end.")
     on, backdated = _change_date(obj, clock, on, "date the clock ended", reason)
     actor = _actor(actor)
-    if clock.state == PAUSED:
-        _close_pause(clock, max(on, clock.pauses[-1].start), actor, "", 0)
-        clock.recompute()
-    clock.state = ENDED
     clock.ended_on = on
     clock.end_reason = reason
-    clock.add_history("ended", on, actor, backdated)
+    _finish(clock, ENDED, on, actor, backdated)
     details = {"on": on.isoformat(), "reason": reason, **_backdating(backdated)}
     _changed(obj, events.ClockEnded, clock, actor, details)
     return clock
@@ -536,6 +527,16 @@ def _backdating(backdated: int) -> dict:
 def _not_before(on: date, earliest: date | None, message: str) -> None:
     if earliest is not None and on < earliest:
         raise InvalidClockOperation(f"{message} ({short_date(earliest)}).")
+
+
+def _finish(clock: Clock, state: str, on: date, actor, backdated: int) -> None:
+    """Close the clock as met or ended on ``on``. A pause still open ends that day, and the due date it
+    then reaches is the one the clock is judged by."""
+    if clock.state == PAUSED:
+        _close_pause(clock, max(on, clock.pauses[-1].start), actor, "", 0)
+        clock.recompute()
+    clock.state = state
+    clock.add_history("stopped" if state == MET else "ended", on, actor, backdated)
 
 
 def _close_pause(clock: Clock, end: date, actor, reason: str, backdated: int) -> None:
