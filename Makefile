@@ -41,13 +41,20 @@ start: create-site ## Install and create what is missing, then serve on http://1
 	bin/instance fg
 
 .PHONY: handover-export
-handover-export: ## Export the whole site into one signed handover archive (ARCHIVE=path optional)
-	SITE_ID=$(SITE_ID) ARCHIVE=$(ARCHIVE) bin/instance run scripts/handover_export.py
+handover-export: ## Export the whole site into one signed handover archive (ARCHIVE=path, ENCRYPT_TO=age1... optional)
+	SITE_ID=$(SITE_ID) ARCHIVE=$(ARCHIVE) ENCRYPT_TO=$(ENCRYPT_TO) bin/instance run scripts/handover_export.py
 
 .PHONY: handover-import
-handover-import: ## Verify and import a handover archive into a fresh site: make handover-import ARCHIVE=...
-	@test -n "$(ARCHIVE)" || { echo "Give the archive: make handover-import ARCHIVE=path/to/archive.zip"; exit 2; }
-	SITE_ID=$(SITE_ID) ARCHIVE=$(ARCHIVE) FINGERPRINT=$(FINGERPRINT) bin/instance run scripts/handover_import.py
+handover-import: ## Verify and import a handover archive into a fresh site: make handover-import ARCHIVE=... FINGERPRINT=...
+	@test -n "$(ARCHIVE)" || { echo "Give the archive: make handover-import ARCHIVE=path/to/archive.zip FINGERPRINT=..."; exit 2; }
+	SITE_ID=$(SITE_ID) ARCHIVE="$(ARCHIVE)" FINGERPRINT="$(FINGERPRINT)" IDENTITY="$(IDENTITY)" \
+	INSECURE_NO_FINGERPRINT="$(INSECURE_NO_FINGERPRINT)" ADMIN_ROLES="$(ADMIN_ROLES)" \
+	PASSWORD_HASHES="$(PASSWORD_HASHES)" ALL_REGISTRY_RECORDS="$(ALL_REGISTRY_RECORDS)" \
+	bin/instance run scripts/handover_import.py
+
+.PHONY: handover-keygen
+handover-keygen: ## Successor: make an age key pair to receive an encrypted archive (IDENTITY=path optional)
+	IDENTITY="$(IDENTITY)" bin/zopepy scripts/handover_keygen.py
 
 .PHONY: test
 test: install ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)

@@ -1,7 +1,12 @@
 """Clock tests run on Documents with the clocks behavior (the record types belong to other areas)."""
 
+from datetime import timedelta
+
 import pytest
 from plone import api
+
+from links.content.clocks.calendar import WorkingCalendar
+from links.content.words import today as london_today
 
 BEHAVIOR = "links.content.clocks"
 
@@ -34,3 +39,22 @@ def clocks_portal(portal):
 def document(clocks_portal):
     with api.env.adopt_roles(["Manager"]):
         return api.content.create(container=clocks_portal, type="Document", id="record", title="A record")
+
+
+@pytest.fixture
+def manager(clocks_portal):
+    """The test acts as a Manager: hand-worked dates in 2024 are far in the past, which only a Manager
+    may record (with a reason)."""
+    with api.env.adopt_roles(["Manager"]):
+        yield
+
+
+def working_days_ago(n: int, calendar: str = "england-and-wales"):
+    """A date with exactly ``n`` working days after it up to and including today."""
+    cal = WorkingCalendar(calendar)
+    day, count = london_today(), 0
+    while True:
+        count += cal.is_working_day(day)
+        if count == n:
+            return day - timedelta(days=1)
+        day -= timedelta(days=1)

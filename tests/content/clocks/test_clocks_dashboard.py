@@ -78,9 +78,14 @@ def test_paging(records):
     assert [r["title"] for r in rows] == ["Later"]
 
 
-def test_paused_clock_past_due_is_not_overdue(records):
+def test_paused_clock_past_due_is_not_overdue(records, manager):
     clocks.pause(
-        records["overdue"], "foi-response", reason="Fee notice", actor="officer", on=date(2024, 6, 5)
+        records["overdue"],
+        "foi-response",
+        reason="Fee notice",
+        actor="officer",
+        on=date(2024, 6, 5),
+        kind="fee",
     )
     _, rows, _ = dq.search(dq.DashboardQuery())
     assert rows[0]["title"] == "Overdue" and not rows[0]["overdue"]

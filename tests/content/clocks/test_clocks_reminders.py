@@ -90,22 +90,29 @@ def test_due_soon_then_overdue_each_once(portal, mailhost):
     }
 
 
-def test_a_moved_due_date_is_a_new_event(portal, mailhost):
+def test_a_moved_due_date_is_a_new_event(portal, mailhost, manager):
     doc = make_record(portal, "foi", "foi-response", date(2024, 6, 3))
     send_reminders(portal, today=date(2024, 7, 2))
     clocks.extend(
-        doc, "foi-response", until=date(2024, 7, 10), reason="Public interest test", actor="officer"
+        doc,
+        "foi-response",
+        until=date(2024, 7, 10),
+        reason="Public interest test",
+        actor="officer",
+        on=date(2024, 7, 1),  # decided on the due date (recorded late, by a Manager)
     )
     assert send_reminders(portal, today=date(2024, 7, 4)) == []
     assert send_reminders(portal, today=date(2024, 7, 8)) == [("/plone/foi", "foi-response", "due_soon")]
     assert len(mailhost.messages) == 2
 
 
-def test_met_paused_and_later_clocks_are_not_reminded(portal, mailhost):
+def test_met_paused_and_later_clocks_are_not_reminded(portal, mailhost, manager):
     met = make_record(portal, "met", "foi-response", date(2024, 6, 3))
     clocks.stop(met, "foi-response", on=date(2024, 6, 20))
     paused = make_record(portal, "paused", "foi-response", date(2024, 6, 3))
-    clocks.pause(paused, "foi-response", reason="Fee notice sent", actor="officer", on=date(2024, 6, 5))
+    clocks.pause(
+        paused, "foi-response", reason="Fee notice sent", actor="officer", on=date(2024, 6, 5), kind="fee"
+    )
     make_record(portal, "later", "declaration-review", date(2024, 6, 3))
     assert send_reminders(portal, today=date(2024, 7, 2)) == []
     assert mailhost.messages == []

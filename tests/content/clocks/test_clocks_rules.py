@@ -11,6 +11,8 @@ from links.content.clocks.calendar import bank_holidays
 from links.content.clocks.exceptions import ClockError
 from links.content.clocks.rules import Rule
 from links.content.clocks.rules import compute
+from links.content.clocks.rules import latest_due
+from links.content.clocks.rules import working_days_between
 from links.content.clocks.storage import Extension
 from links.content.clocks.storage import Pause
 from links.content.words import add_months
@@ -227,3 +229,166 @@ def test_add_months_and_format_days():
         format_days([D(2025, 1, 1), D(2024, 12, 26), D(2024, 12, 25)])
         == "25 and 26 December 2024 and 1 January 2025"
     )
+
+
+# -- The statutory rules of RULES.md, with dates worked out by hand ------------------------------------
+FOI = rule(20, **FOLLOWING, **UK, pause_kinds=("restart", "fee"))
+SAR = rule(1, kind="calendar_month", due_on_non_working_day="next_working_day", max_extension=2)
+FEE_PAYMENT = rule(3, kind="calendar_month", **BEGINNING, pause_kinds=())
+
+
+def waiting(start, end, kind, reason="reason"):
+    return Pause(start, end, reason, "staff", NOW, kind)
+
+
+def test_foi_clarification_restarts_the_twenty_working_days():
+    # Received Monday 3 June 2024; clarification asked Wednesday 5 June, received Monday 10 June 2024:
+    # day 1 is Tuesday 11 June, then 11-14 (4), 17-21 (9), 24-28 (14), 1-5 July (19), Monday 8 July (20).
+    # (As a pause it would have been 4 July: the two days already used are not carried over.)
+    clarification = waiting(D(2024, 6, 5), D(2024, 6, 10), "restart", "Clarification asked of the requester")
+    result = compute(FOI, D(2024, 6, 3), pauses=[clarification])
+    assert result.due == D(2024, 7, 8)
+    assert result.day_one == D(2024, 6, 11)
+    assert (
+        "Clarification asked on Wednesday 5 June 2024 (Clarification asked of the requester). It arrived on "
+        "Monday 10 June 2024, so the request counts as received that day and the 20 working days start "
+        "again from then." in result.explanation
+    )
+    assert "Counting 20 working days following the day the clarification arrived" in result.explanation
+
+
+def test_foi_clarification_arriving_on_a_saturday_counts_from_the_monday():
+    # Arrived Saturday 8 June 2024 (ICO reading): day 1 Monday 10 June ... day 20 Friday 5 July 2024.
+    result = compute(FOI, D(2024, 6, 3), pauses=[waiting(D(2024, 6, 5), D(2024, 6, 8), "restart")])
+    assert result.due == D(2024, 7, 5)
+    assert "Saturday 8 June 2024 is a non-working day." in result.explanation
+
+
+def test_foi_waiting_for_clarification_says_what_will_happen():
+    result = compute(FOI, D(2024, 6, 3), pauses=[waiting(D(2024, 6, 5), None, "restart")])
+    assert result.due == D(2024, 7, 1)  # unchanged until the clarification arrives
+    assert "When it arrives, the request counts as received that day" in result.explanation
+
+
+def test_second_clarification_restarts_from_the_last_one():
+    pauses = [
+        waiting(D(2024, 6, 5), D(2024, 6, 10), "restart"),
+        waiting(D(2024, 6, 12), D(2024, 6, 17), "restart"),
+    ]
+    # 20 working days following Monday 17 June 2024: 18-21 (4), 24-28 (9), 1-5 July (14), 8-11 (18),
+    # (12 July: Battle of the Boyne, a UK bank holiday), 15, 16 July (20).
+    result = compute(FOI, D(2024, 6, 3), pauses=pauses)
+    assert result.due == D(2024, 7, 16)
+    assert "An earlier clarification was asked on Wednesday 5 June 2024" in result.explanation
+
+
+def test_fees_notice_disregards_the_notice_day_and_the_fee_day():
+    # FOI Act s.10(2): received Monday 3 June 2024, notice Wednesday 5 June, fee Monday 10 June: 5, 6, 7
+    # and 10 June are disregarded. Day 1 is 4 June, day 2 is 11 June ... day 20 is Friday 5 July 2024.
+    fee = waiting(D(2024, 6, 5), D(2024, 6, 10), "fee", "Fees notice given")
+    result = compute(FOI, D(2024, 6, 3), pauses=[fee])
+    assert result.due == D(2024, 7, 5)
+    assert (
+        "Fees notice given on Wednesday 5 June 2024 (Fees notice given) and the fee received on Monday "
+        "10 June 2024: the working days beginning with the day the notice was given and ending with the day "
+        "the fee was received are disregarded; 4 working days not counted." in result.explanation
+    )
+
+
+def test_fees_notice_open_freezes_the_due_date():
+    result = compute(FOI, D(2024, 6, 3), pauses=[waiting(D(2024, 6, 5), None, "fee")])
+    assert result.due == D(2024, 7, 1)
+    assert "so the due date moves when the fee arrives" in result.explanation
+
+
+def test_fee_unpaid_for_three_months_beginning_with_the_notice():
+    # Three months beginning with Wednesday 5 June 2024 end on Wednesday 4 September 2024.
+    assert compute(FEE_PAYMENT, D(2024, 6, 5)).due == D(2024, 9, 4)
+    # Beginning with 30 November 2024: there is no 30 February, so the period ends on 28 February 2025.
+    assert compute(FEE_PAYMENT, D(2024, 11, 30)).due == D(2025, 2, 28)
+    assert "the period ends on Wednesday 4 September 2024" in compute(FEE_PAYMENT, D(2024, 6, 5)).explanation
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (D(2025, 1, 31), D(2025, 2, 28)),  # no 31 February: the last day of the month, a Friday
+        (D(2025, 3, 4), D(2025, 4, 4)),  # a Friday: stays
+        (D(2025, 4, 5), D(2025, 5, 6)),  # Monday 5 May 2025 is the early May bank holiday
+        (D(2023, 11, 25), D(2023, 12, 27)),  # Monday 25 December, then Boxing Day: Wednesday 27th
+        (D(2025, 6, 14), D(2025, 7, 14)),  # Monday
+        (D(2025, 6, 12), D(2025, 7, 14)),  # Saturday 12 July 2025 (not a bank holiday in England)
+    ],
+)
+def test_subject_access_is_one_month_moved_to_a_working_day(received, due):
+    assert compute(SAR, received).due == due
+
+
+def test_subject_access_explains_why_the_date_moved():
+    text = compute(SAR, D(2025, 4, 5)).explanation
+    assert (
+        "Monday 5 May 2025 is not a working day (a bank holiday, May Day), so the deadline moves to the next "
+        "working day, Tuesday 6 May 2025." in text
+    )
+
+
+def test_subject_access_extension_by_two_months():
+    # 5 April 2025 + 3 months = Saturday 5 July 2025 -> Monday 7 July 2025.
+    extension = Extension(D(2025, 4, 20), None, None, "complex request", "staff", NOW, None, 2)
+    result = compute(SAR, D(2025, 4, 5), extensions=[extension])
+    assert result.due == D(2025, 7, 7)
+    assert "Extended by 2 calendar months: complex request." in result.explanation
+
+
+def test_subject_access_paused_for_clarification():
+    # Received Monday 3 March 2025, clarification asked Wednesday 5 March, answered Monday 10 March:
+    # 3 April + 5 days = Tuesday 8 April 2025.
+    result = compute(
+        SAR, D(2025, 3, 3), pauses=[waiting(D(2025, 3, 5), D(2025, 3, 10), "pause", "clarification")]
+    )
+    assert result.due == D(2025, 4, 8)
+    assert "Paused from Wednesday 5 March 2025 to Monday 10 March 2025: clarification; 5 days added." in (
+        result.explanation
+    )
+
+
+def test_declaration_update_is_28_days_following_the_change():
+    result = compute(rule(28, kind="calendar", **FOLLOWING), D(2026, 11, 2))
+    assert result.due == D(2026, 11, 30)
+
+
+def test_latest_due_is_the_whole_allowance():
+    assert latest_due(SAR, D(2025, 4, 5)) == D(2025, 7, 7)
+    assert latest_due(rule(20, max_extension=20, **UK), D(2024, 6, 3)) == D(2024, 7, 30)
+    assert latest_due(rule(20), D(2024, 6, 3)) > D(2025, 6, 1)  # no maximum: a year of working days
+
+
+def test_working_days_between():
+    assert working_days_between("england-and-wales", (), D(2024, 12, 20), D(2024, 12, 27)) == 3  # 23, 24, 27
+    assert working_days_between("england-and-wales", (), D(2024, 12, 27), D(2024, 12, 20)) == 0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"count": 261},
+        {"count": True},
+        {"max_extension": 0},
+        {"max_extension": 300},
+        {"pause_kinds": ("nap",)},
+        {"pause_kinds": "fee"},
+        {"due_on_non_working_day": "never"},
+        {"extension_notice_within_period": "yes"},
+        {"calendar": ["uk"]},
+        {"kind": ["working"]},
+    ],
+)
+def test_invalid_new_rule_keys_are_refused(bad):
+    with pytest.raises(ClockError):
+        Rule(**bad)
+
+
+def test_rule_from_json_lists():
+    assert Rule.from_dict({"pause_kinds": ["restart", "fee"]}).pause_kinds == ("restart", "fee")
+    with pytest.raises(ClockError):
+        Rule.from_dict(["not", "a", "rule"])

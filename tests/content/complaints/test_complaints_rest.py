@@ -1,16 +1,23 @@
 """The complaints journey end to end over HTTP (plone.restapi), as each person involved."""
 
+from datetime import timedelta
+
 import pytest
 
+from links.content.words import add_months
+from links.content.words import today
+
 PASSWORD = "secret-complaints-1"
+#: Dates relative to today: a receipt more than 12 months back needs a reason.
+RECEIVED = today() - timedelta(days=27)
 
 NEW = {
     "@type": "Complaint",
     "title": "Alice Example's complaint",  # ignored: the title is the case reference
-    "received": "2026-11-02",
+    "received": RECEIVED.isoformat(),
     "how_received": "email",
     "about": "network",
-    "event_date": "2026-10-20",
+    "event_date": (RECEIVED - timedelta(days=13)).isoformat(),
     "complainant_name": "Alice Example",
     "complainant_email": "alice@example.org",
     "preferred_format": "large-print",
@@ -38,7 +45,7 @@ def test_journey_with_appeal(as_user, request_factory):
     auditor, participant = as_user("auditor"), as_user("participant")
 
     created = ok(officer.post("/complaints", json=NEW), 201)
-    assert created["reference"].startswith("C-2026-")
+    assert created["reference"].startswith(f"C-{RECEIVED.year}-")
     assert created["@id"].endswith("/" + created["reference"].lower())
     url = created["@id"].split("/complaints/")[1]
     path = f"/complaints/{url}"
@@ -138,7 +145,16 @@ def test_journey_with_appeal(as_user, request_factory):
     "change,message",
     [
         ({"received": "2099-01-05"}, "future"),
-        ({"event_date": "2024-06-01"}, "time limit"),
+        ({"received": "1899-12-31", "event_date": None}, "before 1 January 1900"),
+        ({"received": "1999-06-01", "event_date": None}, "before 1 January 2000"),
+        (
+            {"received": (add_months(today(), -12) - timedelta(days=1)).isoformat(), "event_date": None},
+            "more than 12 months ago",
+        ),
+        ({"event_date": (RECEIVED - timedelta(days=400)).isoformat()}, "time limit"),
+        ({"details": "x" * 100_001}, "details"),
+        ({"complainant_name": "x" * 301}, "complainant_name"),
+        ({"complainant_address": "x" * 10_001}, "complainant_address"),
         ({"participant_concerned": "participant"}, "participant's conduct"),
         (
             {"about": "participant", "participant_concerned": "officer", "investigating_officer": "officer"},
@@ -152,6 +168,18 @@ def test_bad_complaint_is_refused_and_nothing_created(as_user, change, message):
     assert refused.status_code == 400, refused.text
     assert message in refused.text
     assert ok(officer.get("/complaints"))["items_total"] == 0
+
+
+def test_implausible_receipt_is_accepted_with_a_reason(as_user):
+    officer = as_user("officer")
+    late = {
+        **NEW,
+        "received": "1999-06-01",
+        "event_date": None,
+        "late_reason": "Found in the old host's files.",
+    }
+    created = ok(officer.post("/complaints", json=late), 201)
+    assert created["reference"] == "C-1999-0001"
 
 
 def test_late_appeal_is_refused(as_user):

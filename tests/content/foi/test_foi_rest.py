@@ -121,3 +121,34 @@ def test_request_received_in_the_future_is_a_field_error(setup, request_factory)
     assert "cannot be in the future" in refused.text
     transaction.begin()
     assert len(api.portal.get()["foi"].objectIds()) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"received": "1999-12-31"}, "before 1 January 2000"),
+        ({"received": "1899-12-31"}, "before 1 January 1900"),
+        ({"request_text": "x" * 100_001}, "request_text"),
+        ({"summary": "x" * 301}, "summary"),
+        ({"requester_contact": "x" * 10_001}, "requester_contact"),
+    ],
+)
+def test_implausible_or_oversized_request_is_refused(setup, request_factory, change, message):
+    session = request_factory(basic_auth=("staff", PASSWORD))
+    before = len(api.portal.get()["foi"].objectIds())
+    data = {**request_data(), "received": date.today().isoformat(), **change}
+    refused = session.post("/foi", json={"@type": "FOIRequest", **data})
+    assert refused.status_code == 400, refused.text
+    assert message in refused.json()["message"]
+    transaction.begin()
+    assert len(api.portal.get()["foi"].objectIds()) == before
+
+
+def test_late_request_is_accepted_with_a_reason(setup, request_factory):
+    session = request_factory(basic_auth=("staff", PASSWORD))
+    data = {**request_data(), "received": "2025-01-06", "late_reason": "Sent to the wrong office."}
+    created = session.post("/foi", json={"@type": "FOIRequest", **data})
+    assert created.status_code == 201, created.text
+    transaction.begin()
+    request = api.portal.get()["foi"][created.json()["@id"].rsplit("/", 1)[1]]
+    assert request.reference == "FOI-2025-0001" and request.late_reason == "Sent to the wrong office."

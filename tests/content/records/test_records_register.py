@@ -77,3 +77,46 @@ def test_overdue_declarations(portal, declarations):
     declarations["chair"].declared_on = today - timedelta(days=400)
     overdue = declarations_api.overdue_declarations(today)
     assert [(o["userid"], o["reason"]) for o in overdue] == [("chair", "review-overdue")]
+
+
+def test_a_change_of_interests_starts_the_28_day_update_clock(portal, users):
+    # Recorded 40 days after the change: the clock runs from the change and is overdue until declared.
+    changed = date.today() - timedelta(days=40)
+    draft = api.content.create(
+        container=portal, type="DeclarationOfInterest", title="Change", member="chair", date_of_change=changed
+    )
+    clock = clocks_api.get(draft, "declaration-update")
+    assert clock.started == changed and clock.due == changed + timedelta(days=28)
+    assert clock.status() == "overdue"
+    # Corrected date of change: the clock restarts from it.
+    draft.date_of_change = changed + timedelta(days=1)
+    from zope.event import notify
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    notify(ObjectModifiedEvent(draft))
+    clock = clocks_api.get(draft, "declaration-update")
+    assert clock.started == changed + timedelta(days=1)
+    api.content.transition(draft, transition="declare")
+    clock = clocks_api.get(draft, "declaration-update")
+    assert clock.state == "met" and clock.met_on == date.today()
+    assert clock.met_late_days == 11 and clock.status_text() == "Met 11 days late"
+
+
+def test_a_change_declared_in_time_and_a_future_change(portal, users):
+    draft = api.content.create(
+        container=portal,
+        type="DeclarationOfInterest",
+        title="Change",
+        member="chair",
+        date_of_change=date.today(),
+    )
+    api.content.transition(draft, transition="declare")
+    assert clocks_api.get(draft, "declaration-update").met_late_days == 0
+    future = api.content.create(
+        container=portal,
+        type="DeclarationOfInterest",
+        title="Future",
+        member="member1",
+        date_of_change=date.today() + timedelta(days=10),
+    )
+    assert clocks_api.get(future, "declaration-update") is None

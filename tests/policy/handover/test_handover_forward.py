@@ -83,9 +83,9 @@ def test_relations_to_records_imported_later_resolve_in_every_version(functional
     assert source_related[-3:] == [[], [uids["last"]], [uids["last"], uids["target"]]]
 
     archive = tmp_path / "forward.zip"
-    handover.export_archive(portal, archive, include_report=False)
+    fingerprint = handover.export_archive(portal, archive, include_report=False)["fingerprint"]
     successor = fresh_site(functional["app"])
-    summary = handover.import_archive(successor, archive, batch_size=1)
+    summary = handover.import_archive(successor, archive, fingerprint, batch_size=1)
     assert summary["unresolved_relations"] == []
     report = handover.compare(successor, archive)
     assert report["differences"] == []

@@ -61,11 +61,21 @@ def source(functional):
 
 
 @pytest.fixture
-def archive(source, tmp_path):
+def exported(source, tmp_path):
     path = tmp_path / "handover.zip"
     summary = handover.export_archive(source, path)
     assert summary["totals"]["items"] >= 3
-    return path
+    return path, summary["fingerprint"]
+
+
+@pytest.fixture
+def archive(exported):
+    return exported[0]
+
+
+@pytest.fixture
+def fingerprint(exported):
+    return exported[1]
 
 
 def fresh_site(app, site_id="successor"):
@@ -90,7 +100,7 @@ def test_export_writes_a_signed_manifest(archive):
     assert data["local_roles"]["admin"] == ["Owner"] or data["owner"]
 
 
-def test_round_trip_is_identical(functional, source, archive):
+def test_round_trip_is_identical(functional, source, archive, fingerprint):
     app = functional["app"]
     page_uid = source["handover-records"]["decision"].UID()
     source_history = api.portal.get_tool("portal_repository").getHistoryMetadata(
@@ -101,8 +111,10 @@ def test_round_trip_is_identical(functional, source, archive):
         for i in range(source_history.getLength(countPurged=False))
     ]
     target = fresh_site(app)
-    summary = handover.import_archive(target, archive, batch_size=2)
+    summary = handover.import_archive(target, archive, fingerprint, batch_size=2)
     assert summary["imported"] >= 3
+    assert summary["verification"]["identical"]
+    assert summary["authenticity"] == {"authenticity": "checked", "fingerprint": fingerprint}
     report = handover.compare(target, archive, progress=Progress(target.getId(), "import", stream=None))
     assert report["differences"] == []
     assert report["identical"]
@@ -154,26 +166,40 @@ def test_round_trip_is_identical(functional, source, archive):
     ]
 
 
-def test_import_refuses_a_site_with_other_records(functional, archive):
+def test_import_refuses_a_site_with_other_records(functional, archive, fingerprint):
     target = fresh_site(functional["app"])
     api.content.create(container=target, type="Document", id="local", title="Local")
     transaction.commit()
     with pytest.raises(TargetNotEmpty, match="not in the archive"):
-        handover.import_archive(target, archive)
+        handover.import_archive(target, archive, fingerprint)
 
 
-def test_interrupted_import_can_be_run_again(functional, archive):
-    from links.policy.handover.progress import Progress
+def test_interrupted_import_leaves_the_site_as_it_was_and_runs_again(
+    functional, archive, fingerprint, snapshot
+):
+    """All or nothing: a crash half-way (after several savepoints) leaves the fresh site exactly as it
+    was; running the import again then imports everything, and running it once more changes nothing."""
+    from links.policy.handover.importer import STATE_KEY
 
     class Crash(Progress):
         def step(self, count=1):
             super().step(count)
-            if self.phase == "records" and self.done == 3:
+            if self.phase == "records" and self.done == 5:
                 raise RuntimeError("power cut")
 
     target = fresh_site(functional["app"])
+    transaction.begin()  # see what the audit chainer committed after the site was created
+    before = snapshot(target)
     with pytest.raises(RuntimeError, match="power cut"):
-        handover.import_archive(target, archive, batch_size=2, progress=Crash(target.getId(), "import", None))
-    summary = handover.import_archive(target, archive, batch_size=2)
-    assert summary["skipped"] == 2
-    assert handover.compare(target, archive)["identical"]
+        handover.import_archive(
+            target, archive, fingerprint, batch_size=2, progress=Crash(target.getId(), "import", None)
+        )
+    transaction.begin()
+    assert snapshot(target) == before
+    summary = handover.import_archive(target, archive, fingerprint, batch_size=2)
+    assert summary["skipped"] == 0 and summary["verification"]["identical"]
+    again = handover.import_archive(target, archive, fingerprint)
+    assert (
+        again["imported"] == 0 and again["already_imported"] == IAnnotations(target)[STATE_KEY]["completed"]
+    )
+    assert again["verification"]["identical"]

@@ -12,9 +12,10 @@ from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from zope.annotation.interfaces import IAnnotations
 
+from links.content.integrity import dumps
 from links.policy.handover import api as handover
-from links.policy.handover.encoding import dumps
 from links.policy.handover.exceptions import ArchiveRefused
+from links.policy.handover.exceptions import FingerprintRequired
 from links.policy.handover.manifest import key_fingerprint
 
 _cache = {}
@@ -151,14 +152,19 @@ def damage_manifest_signed_with_another_key(archive):
 
 
 def damage_newer_format_version(archive):
+    from links.content.keys.api import signing_key
+
     def change(files):
         manifest = json.loads(files["manifest.json"])
         manifest["format_version"] = 2
         files["manifest.json"] = dumps(manifest)
-        resign(files)
+        resign(files, signing_key())  # the outgoing host runs a newer release
 
+    fingerprint = handover.verify_archive(archive)["public_key_sha256"]
     rewrite(archive, change)
-    assert "format version 2, newer than this software reads (1)" in refused(archive)
+    assert "format version 2, which this software does not read" in refused(
+        archive, expected_fingerprint=fingerprint
+    )
 
 
 # The demo layer is set up again for each test function (slow), so one test runs every kind of damage on
@@ -189,12 +195,15 @@ def test_every_kind_of_damage_is_refused(archive, tmp_path):
 
 
 def test_refused_import_changes_nothing(portal, archive):
+    fingerprint = handover.verify_archive(archive)["public_key_sha256"]
     data = archive.read_bytes()
     archive.write_bytes(data[:-100])
     catalog = api.portal.get_tool("portal_catalog")
     before = len(catalog.unrestrictedSearchResults())
-    with pytest.raises(ArchiveRefused, match="truncated"):
+    with pytest.raises(FingerprintRequired):
         handover.import_archive(portal, archive)
+    with pytest.raises(ArchiveRefused, match="truncated"):
+        handover.import_archive(portal, archive, fingerprint)
     assert len(catalog.unrestrictedSearchResults()) == before
     assert "links.policy.handover" not in IAnnotations(portal)
     assert not portal._p_jar._registered_objects

@@ -6,21 +6,11 @@ import json
 import zipfile
 
 import pytest
-from AccessControl.SecurityManagement import newSecurityManager
 from plone import api
-from plone.app.testing import SITE_OWNER_NAME
 from zope.component.hooks import setSite
 
 from links.policy.handover import api as handover
 from links.policy.site import create_site
-
-
-@pytest.fixture
-def source(functional):
-    app, portal = functional["app"], functional["portal"]
-    newSecurityManager(None, app.acl_users.getUser(SITE_OWNER_NAME).__of__(app.acl_users))
-    setSite(portal)
-    return portal
 
 
 @pytest.fixture
@@ -61,7 +51,7 @@ def test_manifest_names_the_signed_report_and_round_trips(functional, source, ar
     target, created = create_site(app, site_id="successor-transitional", demo=False, title="Successor host")
     assert created
     setSite(target)
-    handover.import_archive(target, archive)
+    handover.import_archive(target, archive, handover.verify_archive(archive)["public_key_sha256"])
     assert handover.compare(target, archive)["identical"]
     imported = target["transitional-report"]
     assert imported.UID() == report.UID()

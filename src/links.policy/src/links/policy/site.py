@@ -32,7 +32,7 @@ def run_as_site_builder(app):
     newSecurityManager(None, user.__of__(app.acl_users))
 
 
-def create_site(app, site_id=SITE_ID, force=False, demo=True, title=None):
+def create_site(app, site_id=SITE_ID, force=False, demo=True, title=None, commit=True):
     """Create the site unless it exists; return (site, created).
 
     :param app: the Zope application root
@@ -40,6 +40,8 @@ def create_site(app, site_id=SITE_ID, force=False, demo=True, title=None):
     :param force: delete an existing site with that id first
     :param demo: also install the demo users and records
     :param title: site title (default: the demo network's name with demo data, else a generic one)
+    :param commit: commit the new site (False: the caller's transaction does, e.g. a handover import that
+        must leave no site behind when it stops)
     :returns: the site and whether it was created by this call
     """
     if site_id in app.objectIds():
@@ -70,6 +72,7 @@ def create_site(app, site_id=SITE_ID, force=False, demo=True, title=None):
     setup_tool = site.portal_setup
     for profile_id in extensions:
         setup_tool.runAllImportStepsFromProfile(f"profile-{profile_id}")
-    transaction.commit()
+    if commit:
+        transaction.commit()
     logger.info("Created site %r with %s.", site_id, ", ".join(extensions))
     return site, True

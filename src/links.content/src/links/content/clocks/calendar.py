@@ -46,20 +46,37 @@ def bank_holidays(calendar: str, year: int) -> dict[date, str]:
     return found
 
 
+EXTRA_DAYS_RECORD = "links.content.clocks.extra_non_working_days"
+
+
 def extra_non_working_days() -> frozenset[date]:
-    """The network's extra non-working days from the registry (empty outside a site or if unset)."""
+    """The network's extra non-working days from the registry (empty outside a site).
+
+    A value that is not a date written YYYY-MM-DD is an error, not a day to skip: skipping it would
+    silently move every deadline counted from then on.
+
+    :raises ClockError: when the registry holds something that is not a date
+    """
     from plone import api
+    from plone.api.exc import CannotGetPortalError
+
+    from links.content.clocks.exceptions import ClockError
 
     try:
-        values = api.portal.get_registry_record("links.content.clocks.extra_non_working_days", default=())
-    except Exception:  # no site (scripts, unit tests): no extra days
+        api.portal.get()
+    except CannotGetPortalError:  # scripts and unit tests without a site: no extra days
         return frozenset()
+    values = api.portal.get_registry_record(EXTRA_DAYS_RECORD, default=None)
     days = set()
     for value in values or ():
         try:
             days.add(date.fromisoformat(str(value).strip()))
-        except ValueError:
-            continue  # a badly typed registry entry must not stop every clock
+        except ValueError as error:
+            raise ClockError(
+                f"The network's extra non-working days (registry {EXTRA_DAYS_RECORD}) hold {value!r}, "
+                "which is not a date written YYYY-MM-DD. Correct it in the site setup: until then no "
+                "clock can be started, because its due date would be wrong."
+            ) from error
     return frozenset(days)
 
 
@@ -81,6 +98,10 @@ class WorkingCalendar:
         if day in self.extra_days:
             return "non-working day"
         return None
+
+    def holiday_name(self, day: date) -> str:
+        """The bank holiday's name ("Christmas Day"), or "" when ``day`` is none."""
+        return bank_holidays(self.calendar, day.year).get(day, "")
 
     def is_working_day(self, day: date) -> bool:
         return self.why_not_working(day) is None

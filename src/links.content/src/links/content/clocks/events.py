@@ -21,3 +21,7 @@ class ClockExtended(RecordEvent):
 
 class ClockStopped(RecordEvent):
     action = "clock.stopped"
+
+
+class ClockEnded(RecordEvent):
+    action = "clock.ended"

@@ -19,3 +19,7 @@ class ReasonRequired(ClockError):
 
 class InvalidClockOperation(ClockError):
     """The clock's state or the dates given do not allow this (e.g. resume a running clock)."""
+
+
+class BackdatingRefused(ClockError):
+    """A change dated further back than the registry allows, by someone who is not a Manager (403)."""

@@ -26,9 +26,13 @@ def clock_names(obj):
 
 @indexer(IHasStatutoryClocks)
 def clock_status(obj):
-    """Statuses of all clocks as at indexing time ("overdue" goes stale: the dashboard compares dates)."""
+    """Statuses of all clocks as at indexing time ("overdue" goes stale: the dashboard compares dates),
+    plus "met_late" when a clock was met after its due date (the dashboard's "met late" filter)."""
     today = london_today()
-    return sorted({c.status(today) for c in api.clocks(obj)})
+    statuses = {c.status(today) for c in api.clocks(obj)}
+    if any(c.met_late_days for c in api.clocks(obj)):
+        statuses.add("met_late")
+    return sorted(statuses)
 
 
 @indexer(IHasStatutoryClocks)
@@ -45,8 +49,11 @@ def clock_owner(obj):
 
 @indexer(IHasStatutoryClocks)
 def clock_summary(obj):
-    """Dashboard metadata: ((name, title, due ISO, state), ...) of the open clocks, earliest due first."""
+    """Dashboard metadata: ((name, title, due ISO, state, working/calendar days late, unit), ...) of the
+    open clocks, earliest due first, then the clocks met late."""
+    listed = sorted(_open(obj), key=lambda c: c.due)
+    listed += [c for c in api.clocks(obj) if c.met_late_days]
     return tuple(
-        (c.name, c.rule.title or c.name, c.due.isoformat(), c.state)
-        for c in sorted(_open(obj), key=lambda c: c.due)
+        (c.name, c.rule.title or c.name, c.due.isoformat(), c.state, c.met_late_days or 0, c.late_unit)
+        for c in listed
     )

@@ -24,8 +24,8 @@ from links.content.words import today as london_today
 
 logger = logging.getLogger("links.content.clocks.reminders")
 
-#: Records of these types also remind the complaints officers' group.
-COMPLAINT_TYPES = ("Complaint", "ComplaintAppeal")
+#: Records of these types also remind the complaints officers' group (an appeal is a stage of a Complaint).
+COMPLAINT_TYPES = ("Complaint",)
 COMPLAINTS_GROUP = "complaints-officers"
 
 

@@ -17,11 +17,16 @@ def clock_to_json(clock: Clock, today: date | None = None) -> dict:
         "started": clock.started.isoformat(),
         "due": clock.due.isoformat(),
         "status": clock.status(today),
+        "status_text": clock.status_text(today),
         "met_on": clock.met_on.isoformat() if clock.met_on else None,
+        "met_late_days": clock.met_late_days,
+        "ended_on": clock.ended_on.isoformat() if clock.ended_on else None,
         "pauses": [
             {
+                "kind": p.kind,
                 "start": p.start.isoformat(),
                 "end": p.end.isoformat() if p.end else None,
+                "backdated": bool(p.backdated or p.end_backdated),
                 "reason": p.reason,
                 "actor": p.actor,
                 "recorded": p.recorded.isoformat(),
@@ -32,6 +37,9 @@ def clock_to_json(clock: Clock, today: date | None = None) -> dict:
             {
                 "on": e.on.isoformat(),
                 "working_days": e.working_days,
+                "days": e.days,
+                "months": e.months,
+                "backdated": bool(e.backdated),
                 "until": e.until.isoformat() if e.until else None,
                 "reason": e.reason,
                 "actor": e.actor,

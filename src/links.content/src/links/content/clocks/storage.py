@@ -3,6 +3,9 @@
 A clock keeps its rule snapshot, its pauses and extensions as small tuples of immutable records (a
 clock has a handful at most), and its own short history. The due date is stored (so indexing and
 listing never recount) and recomputed from start + pauses + extensions whenever the clock changes.
+
+Fields added to the records after 1.0 have class-level defaults, so clocks pickled before read as
+"not backdated", "an ordinary pause" and so on without a migration.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from links.content.annotations import annotated_tree
+from links.content.clocks.rules import PAUSE
 from links.content.clocks.rules import Computation
 from links.content.clocks.rules import Rule
 from links.content.clocks.rules import compute
+from links.content.clocks.rules import working_days_between
+from links.content.words import long_date
+from links.content.words import plural
 from links.content.words import today as london_today
 from links.content.words import utcnow
 
@@ -26,35 +33,55 @@ ANNOTATION_KEY = "links.content.clocks"
 RUNNING = "running"
 PAUSED = "paused"
 MET = "met"
+ENDED = "ended"
 OVERDUE = "overdue"
 OPEN_STATES = (RUNNING, PAUSED)
+STATUS_WORDS = {RUNNING: "Running", PAUSED: "Paused", MET: "Met", ENDED: "Ended", OVERDUE: "Overdue"}
 
 
 @dataclass(frozen=True)
 class Pause:
+    """A pause (or fees notice, or wait for clarification: ``kind``) from ``start`` until ``end``.
+
+    ``backdated``/``end_backdated``: how many working days before the day it was recorded the start/end
+    is dated, when that is more than the registry allows without a Manager (else 0).
+    """
+
     start: date
     end: date | None
     reason: str
     actor: str | None
     recorded: datetime  # aware UTC
+    kind: str = PAUSE
+    backdated: int = 0
+    end_actor: str | None = None
+    end_recorded: datetime | None = None
+    end_reason: str = ""
+    end_backdated: int = 0
 
 
 @dataclass(frozen=True)
 class Extension:
+    """An extension decided on ``on``: by an amount in the rule's unit, or to the date ``until``."""
+
     on: date
     working_days: int | None
     until: date | None
     reason: str
     actor: str | None
     recorded: datetime
+    days: int | None = None
+    months: int | None = None
+    backdated: int = 0
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    action: str  # started, paused, resumed, extended, stopped
+    action: str  # started, paused, resumed, extended, stopped, ended
     on: date
     actor: str | None
     recorded: datetime
+    backdated: int = 0
 
 
 class Clock(Persistent):
@@ -68,6 +95,8 @@ class Clock(Persistent):
         self.extra_days = frozenset(d for d in extra_days if d >= started)
         self.state = RUNNING
         self.met_on: date | None = None
+        self.ended_on: date | None = None
+        self.end_reason = ""
         self.pauses: tuple[Pause, ...] = ()
         self.extensions: tuple[Extension, ...] = ()
         self.history: tuple[HistoryEntry, ...] = ()
@@ -80,25 +109,64 @@ class Clock(Persistent):
     def recompute(self) -> None:
         self.due = self.computation().due
 
+    # Clocks created before 1.1 have no such attributes.
+    ended_on = None
+    end_reason = ""
+
     @property
     def explanation(self) -> str:
         text = self.computation().explanation
         if self.state == MET and self.met_on is not None:
-            text += f" Met on {self.met_on:%A} {self.met_on.day} {self.met_on:%B %Y}."
+            late = self.met_late_days
+            text += f" Met on {long_date(self.met_on)}"
+            text += f", {plural(late, self.late_unit)} late." if late else "."
+            stopped = self.history[-1] if self.history and self.history[-1].action == "stopped" else None
+            if stopped is not None and stopped.backdated:
+                text = text[:-1] + f" (recorded {plural(stopped.backdated, 'working day')} later)."
+        elif self.state == ENDED and self.ended_on is not None:
+            text += f" Ended on {long_date(self.ended_on)}: {self.end_reason}."
         return text
+
+    @property
+    def late_unit(self) -> str:
+        """What lateness is counted in: working days for working-day rules, else days."""
+        return "working day" if self.rule.kind == "working" else "day"
+
+    @property
+    def met_late_days(self) -> int | None:
+        """How late the clock was met: working days after the due date up to and including the day it
+        was met (calendar days for calendar rules); 0 when met on time, None while not met.
+
+        This is the one measure of lateness: the record's page, the dashboard, REST and the reports'
+        figures all read it.
+        """
+        if self.state != MET or self.met_on is None:
+            return None
+        if self.met_on <= self.due:
+            return 0
+        if self.rule.kind != "working":
+            return (self.met_on - self.due).days
+        return working_days_between(self.rule.calendar, self.extra_days, self.due, self.met_on)
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
     def status(self, today: date | None = None) -> str:
-        """running, paused, met, or overdue (running and past its due date, today in Europe/London)."""
+        """running, paused, met, ended, or overdue (running and past its due date, today in Europe/London)."""
         if self.state == RUNNING and (today or london_today()) > self.due:
             return OVERDUE
         return self.state
 
-    def add_history(self, action: str, on: date, actor: str | None) -> None:
-        self.history = self.history + (HistoryEntry(action, on, actor, utcnow()),)
+    def status_text(self, today: date | None = None) -> str:
+        """The status in words: "Running", "Overdue", "Met", "Met 25 working days late"..."""
+        late = self.met_late_days
+        if late:
+            return f"Met {plural(late, self.late_unit)} late"
+        return STATUS_WORDS[self.status(today)]
+
+    def add_history(self, action: str, on: date, actor: str | None, backdated: int = 0) -> None:
+        self.history = self.history + (HistoryEntry(action, on, actor, utcnow(), backdated),)
 
     def __repr__(self):
         return f"<Clock {self.name} {self.state} due {self.due.isoformat()}>"

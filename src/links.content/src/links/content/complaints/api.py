@@ -28,8 +28,9 @@ LETTER_FILENAME = "response-letter.pdf"
 def next_reference(year: int) -> str:
     """Allocate the next case reference of a year, e.g. "C-2026-0007".
 
-    Counters are BTrees.Length objects in the site's annotations: they resolve concurrent increments
-    instead of raising ConflictErrors when two officers log complaints at once.
+    Call it in the transaction that creates the complaint: two officers logging complaints at once
+    conflict on the counter and Zope retries one of them, so references are unique and have no gaps
+    (``annotations.next_in_year``).
 
     :param year: the year the complaint was received
     :returns: the reference (unique per site)

@@ -29,8 +29,13 @@ from links.content.complaints.vocabularies import OUTCOMES
 from links.content.complaints.vocabularies import PREFERRED_FORMATS
 from links.content.complaints.vocabularies import SUBJECTS
 from links.content.interfaces import IConfidentialRecord
+from links.content.validators import LINE
+from links.content.validators import NARRATIVE
+from links.content.validators import NOTE
 from links.content.validators import FutureDate  # noqa: F401 (imported from here by tests and types)
+from links.content.validators import implausible_receipt
 from links.content.validators import not_in_future
+from links.content.words import add_months
 
 VIEW_PERSONAL = "links.content.ViewComplainantDetails"
 MODIFY_PERSONAL = "links.content.ModifyComplainantDetails"
@@ -108,12 +113,14 @@ class IComplaint(model.Schema):
         constraint=not_in_future,
     )
     investigating_officer = schema.TextLine(
+        max_length=LINE,
         title=_("Investigating officer"),
         description=_("User name of the person investigating the complaint."),
         required=False,
     )
     outcome = schema.Choice(title=_("Outcome"), vocabulary=OUTCOMES, required=False)
     lessons_learned = schema.Text(
+        max_length=NARRATIVE,
         title=_("Lessons learned"),
         description=_("Without names: auditors read this."),
         required=False,
@@ -139,10 +146,10 @@ class IComplaint(model.Schema):
         label=_("Complainant"),
         fields=list(COMPLAINANT_FIELDS),
     )
-    complainant_name = schema.TextLine(title=_("Complainant's name"), required=True)
-    complainant_address = schema.Text(title=_("Postal address"), required=False)
-    complainant_email = schema.TextLine(title=_("E-mail address"), required=False)
-    complainant_phone = schema.TextLine(title=_("Telephone"), required=False)
+    complainant_name = schema.TextLine(max_length=LINE, title=_("Complainant's name"), required=True)
+    complainant_address = schema.Text(max_length=NOTE, title=_("Postal address"), required=False)
+    complainant_email = schema.TextLine(max_length=LINE, title=_("E-mail address"), required=False)
+    complainant_phone = schema.TextLine(max_length=LINE, title=_("Telephone"), required=False)
     preferred_format = schema.Choice(
         title=_("Preferred format"),
         description=_(
@@ -152,7 +159,9 @@ class IComplaint(model.Schema):
         default="standard",
         required=True,
     )
-    preferred_language = schema.TextLine(title=_("Preferred language"), default="English", required=False)
+    preferred_language = schema.TextLine(
+        max_length=LINE, title=_("Preferred language"), default="English", required=False
+    )
     consent_to_share = schema.Bool(
         title=_("Consent to share details"),
         description=_(
@@ -169,9 +178,13 @@ class IComplaint(model.Schema):
         fields=list(CASE_FIELDS),
     )
     details = schema.Text(
-        title=_("The complaint"), description=_("What the complainant told us."), required=True
+        max_length=NARRATIVE,
+        title=_("The complaint"),
+        description=_("What the complainant told us."),
+        required=True,
     )
     participant_concerned = schema.TextLine(
+        max_length=LINE,
         title=_("Participant complained about"),
         description=_(
             "When the complaint is about a participant's conduct and they have an account here: their user "
@@ -180,17 +193,21 @@ class IComplaint(model.Schema):
         required=False,
     )
     late_reason = schema.Text(
+        max_length=NOTE,
         title=_("Reason to accept a late complaint"),
         description=_(
             "Needed when the complaint was made more than 12 months after the event or after "
-            "the complainant became aware of it."
+            "the complainant became aware of it, and when the date received is before 2000 or more than "
+            "12 months ago."
         ),
         required=False,
     )
-    findings = schema.Text(title=_("Findings"), required=False)
-    remedies = schema.Text(title=_("Remedies and actions taken"), required=False)
-    appeal_grounds = schema.Text(title=_("Grounds of appeal"), required=False)
-    appeal_reasons = schema.Text(title=_("Reasons for the appeal decision"), required=False)
+    findings = schema.Text(max_length=NARRATIVE, title=_("Findings"), required=False)
+    remedies = schema.Text(max_length=NARRATIVE, title=_("Remedies and actions taken"), required=False)
+    appeal_grounds = schema.Text(max_length=NARRATIVE, title=_("Grounds of appeal"), required=False)
+    appeal_reasons = schema.Text(
+        max_length=NARRATIVE, title=_("Reasons for the appeal decision"), required=False
+    )
     response_letter = NamedBlobFile(
         title=_("Response letter"),
         description=_("Produced when the complaint is closed."),
@@ -202,6 +219,19 @@ class IComplaint(model.Schema):
         directives.write_permission(**{_name: MODIFY_PERSONAL})
     del _name
     directives.omitted("response_letter", "independent_reviewer")
+
+    @invariant
+    def received_plausibly(data):
+        """A receipt before 2000, or more than the time limit (12 months) before today, needs a reason."""
+        received = getattr(data, "received", None)
+        if not received or (getattr(data, "late_reason", None) or "").strip():
+            return
+        months = rules.time_limit_months()
+        problem = implausible_receipt(
+            received, add_months(received, months), f"{months} months", "Reason to accept a late complaint"
+        )
+        if problem is not None:
+            raise Invalid(problem)
 
     @invariant
     def made_in_time(data):

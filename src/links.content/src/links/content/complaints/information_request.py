@@ -11,14 +11,17 @@ from z3c.relationfield.schema import RelationChoice
 from zope import schema
 
 from links.content import _
-from links.content.complaints.complaint import not_in_future
 from links.content.complaints.vocabularies import ADDRESSEE_KINDS
+from links.content.validators import LINE
+from links.content.validators import NARRATIVE
+from links.content.validators import not_in_future
 
 
 class IInformationRequest(model.Schema):
     """A request for information (marker of the type). The title says what is asked for."""
 
     addressee = schema.TextLine(
+        max_length=LINE,
         title=_("Addressed to"),
         description=_("The organisation (and post) the request is sent to."),
         required=True,
@@ -36,14 +39,14 @@ class IInformationRequest(model.Schema):
         vocabulary="plone.app.vocabularies.Catalog",
         pattern_options={"selectableTypes": ["ServiceProvider"], "basePath": "/"},
     )
-    questions = schema.Text(title=_("Questions"), required=True)
+    questions = schema.Text(max_length=NARRATIVE, title=_("Questions"), required=True)
     sent_on = schema.Date(
         title=_("Sent on"),
         description=_("Filled in with today's date when the request is sent, if empty."),
         required=False,
         constraint=not_in_future,
     )
-    response = schema.Text(title=_("Response"), required=False)
+    response = schema.Text(max_length=NARRATIVE, title=_("Response"), required=False)
     response_received_on = schema.Date(
         title=_("Response received on"), required=False, constraint=not_in_future
     )

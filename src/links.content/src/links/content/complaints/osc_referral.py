@@ -8,19 +8,22 @@ from plone.supermodel import model
 from zope import schema
 
 from links.content import _
-from links.content.complaints.complaint import not_in_future
+from links.content.validators import LINE
+from links.content.validators import NARRATIVE
+from links.content.validators import not_in_future
 
 
 class IOSCReferral(model.Schema):
     """A referral to an overview and scrutiny committee (marker of the type). The title names the matter."""
 
     committee = schema.TextLine(
+        max_length=LINE,
         title=_("Committee"),
         description=_("e.g. Northbridge Borough Council Health Overview and Scrutiny Committee"),
         required=True,
     )
-    matter = schema.Text(title=_("Matter referred"), required=True)
-    report = schema.Text(title=_("Report and recommendations"), required=False)
+    matter = schema.Text(max_length=NARRATIVE, title=_("Matter referred"), required=True)
+    report = schema.Text(max_length=NARRATIVE, title=_("Report and recommendations"), required=False)
     referred_on = schema.Date(
         title=_("Referred on"),
         description=_("Filled in with today's date when the referral is made, if empty."),

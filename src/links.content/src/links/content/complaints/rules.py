@@ -1,4 +1,4 @@
-"""The complaints procedure's configurable time rules (registry records, RULES.md "Complaints").
+"""The complaints procedure's configurable time rules (registry records; SI 2009/309 and practice).
 
 Both are [practice] defaults, so they live in the registry (profiles/default/registry/complaints.xml):
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from plone import api
+from plone.api.exc import CannotGetPortalError
 
 from links.content.words import add_months
 from links.content.words import today  # noqa: F401 (the procedure's "today": in England)
@@ -30,33 +31,36 @@ DEFAULT_APPEAL_WINDOW = 20
 def _record(name: str, default):
     try:
         value = api.portal.get_registry_record(name, default=default)
-    except Exception:  # outside a site (unit tests of the rules) the defaults apply
+    except CannotGetPortalError:  # outside a site (unit tests of the rules) the defaults apply
         value = default
     return default if value is None else value
+
+
+def time_limit_months() -> int:
+    """Months after the event (or becoming aware of it) within which a complaint is made in time."""
+    return int(_record(TIME_LIMIT_RECORD, DEFAULT_TIME_LIMIT_MONTHS))
 
 
 def time_limit_ends(event_date: date | None, aware_date: date | None) -> date | None:
     """The last day a complaint about the event is in time, or None when neither date is known.
 
-    The later of the event and the day the complainant became aware counts (RULES.md).
+    The later of the event and the day the complainant became aware counts (SI 2009/309 reg 12).
     """
     known = [d for d in (event_date, aware_date) if d]
     if not known:
         return None
-    return add_months(max(known), int(_record(TIME_LIMIT_RECORD, DEFAULT_TIME_LIMIT_MONTHS)))
+    return add_months(max(known), time_limit_months())
 
 
 def appeal_deadline(response_sent_on: date) -> date:
     """The last day an appeal may be requested: the Nth working day following the response.
 
-    Working days exclude weekends, England and Wales bank holidays and the registry's extra
-    non-working days (the clocks' calendar).
+    Counted by the clocks' one working-day counter (weekends, England and Wales bank holidays and the
+    registry's extra non-working days).
     """
-    from links.content.clocks.calendar import WorkingCalendar
     from links.content.clocks.calendar import extra_non_working_days
+    from links.content.clocks.rules import Rule
+    from links.content.clocks.rules import compute
 
-    calendar = WorkingCalendar(extra_days=extra_non_working_days())
-    day = response_sent_on
-    for _count in range(int(_record(APPEAL_WINDOW_RECORD, DEFAULT_APPEAL_WINDOW))):
-        day = calendar.next_working_day(day)
-    return day
+    window = Rule(kind="working", count=int(_record(APPEAL_WINDOW_RECORD, DEFAULT_APPEAL_WINDOW)))
+    return compute(window, response_sent_on, extra_days=extra_non_working_days()).due

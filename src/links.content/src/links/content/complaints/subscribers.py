@@ -1,5 +1,5 @@
 """Side effects of the complaints, information request and referral workflows: case references and
-statutory clocks. Clocks start and stop with transitions (RULES.md "Clocks").
+statutory clocks. Clocks start and stop with transitions (README "Statutory clocks").
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def complaint_transitioned(complaint, event):
     today = rules.today()
     if tid == "acknowledge":
         clocks.stop(complaint, ACK, on=today, actor=actor)
-        # The response is due counting from receipt, not from the acknowledgement (RULES.md).
+        # The response is due counting from receipt, not from the acknowledgement.
         clocks.start(complaint, RESPONSE, started=complaint.received or today, actor=actor)
     elif tid == "send_response":
         if not complaint.response_sent_on:

@@ -15,11 +15,13 @@ from plone import api
 from plone.batching import Batch
 
 from links.content.clocks.api import reminder_days
+from links.content.clocks.storage import STATUS_WORDS
 from links.content.words import format_date as short_date
+from links.content.words import plural
 from links.content.words import today as london_today
 
 BEHAVIOR = "links.content.clocks"
-SHOW = ("all", "overdue", "due_soon")
+SHOW = ("all", "overdue", "due_soon", "met_late")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
@@ -93,6 +95,9 @@ def search(query: DashboardQuery, today: date | None = None):
     elif query.show == "due_soon":
         due = {"query": (today, today + timedelta(days=query.within)), "range": "min:max"}
     catalog_query = {"clock_next_due": due, "sort_on": "clock_next_due", "sort_order": "ascending"}
+    if query.show == "met_late":
+        # Records with a clock met late may have nothing open: most recently changed first.
+        catalog_query = {"clock_status": "met_late", "sort_on": "modified", "sort_order": "descending"}
     if query.portal_types:
         catalog_query["portal_type"] = list(query.portal_types)
     if query.owner:
@@ -109,7 +114,9 @@ def search(query: DashboardQuery, today: date | None = None):
 
 def _row(brain, today: date, soon: date) -> dict:
     clocks = []
-    for name, title, due_iso, state in brain.clock_summary or ():
+    for entry in brain.clock_summary or ():
+        # Catalogs indexed before 1.1 hold (name, title, due, state) only.
+        name, title, due_iso, state, late, unit = (*entry, 0, "working day")[:6]
         due = date.fromisoformat(due_iso)
         status = "overdue" if state == "running" and due < today else state
         clocks.append(
@@ -119,17 +126,21 @@ def _row(brain, today: date, soon: date) -> dict:
                 "due": due_iso,
                 "due_text": short_date(due),
                 "status": status,
+                "status_text": f"Met {plural(late, unit)} late" if late else STATUS_WORDS[status],
+                "met_late_days": late if state == "met" else None,
                 "due_soon": state == "running" and today <= due <= soon,
             }
         )
+    open_ = [c for c in clocks if c["status"] not in ("met", "ended")]
     return {
         "@id": brain.getURL(),
         "title": brain.Title,
         "portal_type": brain.portal_type,
         "owner": brain.clock_owner,
-        "next_due": clocks[0]["due"] if clocks else None,
-        "next_due_text": clocks[0]["due_text"] if clocks else "",
+        "next_due": open_[0]["due"] if open_ else None,
+        "next_due_text": open_[0]["due_text"] if open_ else "",
         "overdue": any(c["status"] == "overdue" for c in clocks),
         "due_soon": any(c["due_soon"] for c in clocks),
+        "met_late": any(c["met_late_days"] for c in clocks),
         "clocks": clocks,
     }

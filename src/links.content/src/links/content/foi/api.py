@@ -21,9 +21,12 @@ from links.content.annotations import next_in_year
 from links.content.foi.events import RedactionMade
 from links.content.foi.exceptions import InvalidRedaction
 from links.content.foi.exceptions import InvalidSelection
+from links.content.foi.request import ISubjectAccessRequest
+from links.content.foi.request import default_handled_under
 from links.content.foi.vocabularies import CITATIONS
 from links.content.foi.vocabularies import EXEMPTIONS
 from links.content.foi.vocabularies import OUTCOMES
+from links.content.foi.vocabularies import SUBJECT_ACCESS
 from links.content.history import api as history
 from links.content.history.exceptions import HistoryError
 from links.content.history.exceptions import NoSuchVersion
@@ -31,8 +34,10 @@ from links.content.history.exceptions import NotYetCreated
 from links.content.ids import free_id
 from links.content.integrity import dumps
 from links.content.integrity import sha256_hex
+from links.content.words import today
 
 COUNTER_KEY = "links.content.foi.references"
+SAR_COUNTER_KEY = "links.content.foi.sar-references"
 #: States in which a request has been answered (listed in the disclosure log).
 ANSWERED_STATES = ("answered", "internal_review", "review_complete")
 #: Types never offered as held information (the FOI case files themselves).
@@ -44,14 +49,19 @@ _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
 
 # -- References ---------------------------------------------------------------------------------
-def next_reference(year: int) -> str:
-    """Allocate the next request reference of a year, e.g. "FOI-2026-0003".
+def next_reference(year: int, handled_under: str = "foi") -> str:
+    """Allocate the next request reference of a year, e.g. "FOI-2026-0003" ("SAR-2026-0001" for a
+    subject access request, numbered on its own).
 
-    Counters are ``BTrees.Length`` objects (they resolve concurrent increments without conflicts).
+    Call it in the transaction that creates the request: concurrent allocations conflict and Zope
+    retries one of them, so references are unique and have no gaps (``annotations.next_in_year``).
 
     :param year: the year the request was received
+    :param handled_under: the request's ``handled_under`` ("subject-access" has its own series)
     :returns: the reference (unique per site)
     """
+    if handled_under == SUBJECT_ACCESS:
+        return f"SAR-{year}-{next_in_year(SAR_COUNTER_KEY, year):04d}"
     return f"FOI-{year}-{next_in_year(COUNTER_KEY, year):04d}"
 
 
@@ -67,8 +77,8 @@ def assign_reference(request) -> str:
     :returns: the reference
     """
     if not request.reference:
-        received = request.received or date.today()
-        request.reference = next_reference(received.year)
+        received = request.received or today()
+        request.reference = next_reference(received.year, request.handled_under)
     request.title = title_for(request)
     request.reindexObject()
     return request.reference
@@ -81,8 +91,8 @@ def create_request(container, **data):
     :param data: IFOIRequest field values (``received``, ``summary``, ``requester_name``, ...)
     :returns: the FOIRequest (the response clock is started by the added subscriber)
     """
-    received = data.get("received") or date.today()
-    reference = next_reference(received.year)
+    received = data.get("received") or today()
+    reference = next_reference(received.year, data.get("handled_under") or default_handled_under(None))
     summary = data.get("summary") or ""
     return api.content.create(
         container=container,
@@ -453,6 +463,7 @@ def disclosure_log(start: int = 0, size: int = 50) -> tuple[int, list[dict]]:
 
     Only the reference, the public summary, dates, the outcome and the exemptions are given: the
     requester's name, contact details, request text and answer letter never leave the case file.
+    Subject access requests are never listed (a person's request for their own data is theirs).
 
     :param start: offset of the first entry
     :param size: how many entries (at most 200)
@@ -460,7 +471,11 @@ def disclosure_log(start: int = 0, size: int = 50) -> tuple[int, list[dict]]:
     """
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.unrestrictedSearchResults(
-        portal_type="FOIRequest", review_state=list(ANSWERED_STATES), sort_on="created", sort_order="reverse"
+        portal_type="FOIRequest",
+        review_state=list(ANSWERED_STATES),
+        object_provides={"not": ISubjectAccessRequest.__identifier__},
+        sort_on="created",
+        sort_order="reverse",
     )
     size = max(1, min(int(size), 200))
     start = max(0, int(start))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from AccessControl import ModuleSecurityInfo
 
+from links.content.foi.request import FEE_CLOCK
 from links.content.foi.request import refusal_notice_missing
 
 
@@ -27,6 +28,16 @@ class FOIGuards:
     def may_answer(self) -> bool:
         """An outcome and the answer are recorded and, for a refusal, the whole refusal notice."""
         return self._has("outcome") and self._has("answer") and not refusal_notice_missing(self.context)
+
+    def may_ask_fee(self) -> bool:
+        """Fees notices exist under the FOI Act only (not for subject access or voluntary disclosure)."""
+        return getattr(self.context, "handled_under", None) == "foi"
+
+    def may_lapse(self) -> bool:
+        """The three months to pay the fee have passed (the fee clock is past its due date)."""
+        from links.content.clocks import api as clocks
+
+        return clocks.is_expired(self.context, FEE_CLOCK)
 
     def may_complete_review(self) -> bool:
         """The internal review's outcome is recorded."""

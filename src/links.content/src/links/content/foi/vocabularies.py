@@ -18,6 +18,10 @@ EXEMPTIONS = _vocabulary(
     ("s40", _("s.40 Personal data")),
     ("s41", _("s.41 Information provided in confidence")),
     ("s43", _("s.43 Commercial interests")),
+    # Subject access requests (UK GDPR art. 15) are refused or limited under the Data Protection Act 2018.
+    ("dpa-third-party", _("DPA 2018 Sch. 2 para. 16: information about other people")),
+    ("dpa-legal-privilege", _("DPA 2018 Sch. 2 para. 19: legal professional privilege")),
+    ("dpa-unfounded", _("UK GDPR art. 12(5): manifestly unfounded or excessive request")),
 )
 
 #: Short citations printed on redacted text in disclosure bundles.
@@ -28,6 +32,9 @@ CITATIONS = {
     "s40": "s.40 FOIA: personal data",
     "s41": "s.41 FOIA: information provided in confidence",
     "s43": "s.43 FOIA: commercial interests",
+    "dpa-third-party": "DPA 2018 Sch. 2 para. 16: other people's information",
+    "dpa-legal-privilege": "DPA 2018 Sch. 2 para. 19: legal professional privilege",
+    "dpa-unfounded": "UK GDPR art. 12(5): manifestly unfounded or excessive",
 }
 
 OUTCOMES = _vocabulary(
@@ -40,7 +47,12 @@ OUTCOMES = _vocabulary(
 #: Outcomes that need a refusal notice (exemption, reasons, review route, right to complain).
 REFUSAL_OUTCOMES = frozenset({"part-disclosed", "refused"})
 
+#: ``handled_under`` of a subject access request: the requester's own personal data (UK GDPR art. 15),
+#: answered within one calendar month, numbered SAR-..., never in the disclosure log.
+SUBJECT_ACCESS = "subject-access"
+
 HANDLED_UNDER = _vocabulary(
     ("foi", _("Freedom of Information Act 2000 (statutory 20 working days)")),
     ("voluntary", _("Voluntary disclosure (the Act does not apply to the network)")),
+    (SUBJECT_ACCESS, _("Subject access request: the requester's own personal data (UK GDPR, one month)")),
 )

@@ -363,14 +363,20 @@ def rotate_keys(site_id: str | None = None, reason: str = "", actor: str | None 
 PREDECESSORS_KEY = "links.content.keys.predecessors"
 
 
-def trust_predecessor_key(pem: bytes | str, site=None) -> str:
+def trust_predecessor_key(pem: bytes | str, site=None, *, expected_fingerprint: str) -> str:
     """Trust an earlier host's public seal key for seals it made (called by the handover import).
+
+    Only a key someone vouched for out of band: ``expected_fingerprint`` is the SHA-256 of the key's DER
+    SubjectPublicKeyInfo as the outgoing host told the successor (the handover fingerprint).
 
     :param pem: the SubjectPublicKeyInfo PEM of an Ed25519 public key
     :param site: the Plone site (default: the current one)
+    :param expected_fingerprint: the handover fingerprint the key must have
     :returns: the key's fingerprint (as signature records name it)
-    :raises ValueError: the PEM is not an Ed25519 public key
+    :raises ValueError: the PEM is not an Ed25519 public key, or not the one the fingerprint names
     """
+    import hashlib
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from persistent.mapping import PersistentMapping
     from plone import api
@@ -382,6 +388,9 @@ def trust_predecessor_key(pem: bytes | str, site=None) -> str:
     key = serialization.load_pem_public_key(text.encode("ascii"))
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("An earlier host's seal key must be an Ed25519 public key.")
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    if hashlib.sha256(der).hexdigest() != expected_fingerprint:
+        raise ValueError("The key is not the one the expected fingerprint names: it is not trusted.")
     annotations = IAnnotations(site if site is not None else api.portal.get())
     trusted = annotations.get(PREDECESSORS_KEY)
     if trusted is None:

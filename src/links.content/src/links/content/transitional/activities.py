@@ -4,8 +4,9 @@ from (the record snapshots them on submission; the handover archive uses them wh
 Each record counts in the period by the date it carries for the activity: a visit by its visit date, a
 published report by its publication date (or the day it was published), a request for information by the
 day it was sent, an OSC referral by the day it was referred, a complaint by the day it was received and a
-declaration by its date of change. Drafts that never left the network (unsent requests, undeclared
-declarations, visits still to come) do not count. Complaints count by outcome only, never by person.
+declaration by its date of change, a statutory deadline by its due date (met on time, met late, overdue...).
+Drafts that never left the network (unsent requests, undeclared declarations, visits still to come) do not
+count. Complaints count by outcome only, never by person.
 
 This is not a hot path: it runs when a report is submitted or an archive is written, and reads the
 objects of the five record types once (the dates are not catalog indexes).
@@ -19,7 +20,9 @@ from datetime import datetime
 
 from plone import api
 
+from links.content.clocks import api as clocks_api
 from links.content.words import LONDON
+from links.content.words import plural
 from links.content.words import state_title
 
 #: (key, heading) in the order the report lists them.
@@ -30,6 +33,7 @@ SECTIONS = (
     ("osc_referrals", "Referrals to overview and scrutiny committees, by outcome"),
     ("complaints", "Complaints, by outcome"),
     ("declarations", "Declarations of interest"),
+    ("deadlines", "Statutory deadlines falling due, by outcome"),
 )
 
 
@@ -151,6 +155,13 @@ def count(site, start: date | None = None, end: date | None = None, today: date 
         if not _in(getattr(obj, "date_of_change", None) or _as_date(obj.created()), start, end):
             continue
         counters["declarations"][states.title(obj, state)] += 1
+
+    # One measure of lateness for every report: the clocks' own (Clock.met_late_days).
+    for (title, outcome), entry in clocks_api.deadline_figures(site, start, end, today).items():
+        label = f"{title}: {clocks_api.OUTCOMES[outcome]}"
+        if entry["late_days"]:
+            label += f" ({plural(entry['late_days'], entry['unit'])} late in all)"
+        counters["deadlines"][label] += entry["count"]
 
     return {
         "period": {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None},

@@ -2,6 +2,8 @@
 
 import contextlib
 import hashlib
+import os
+import time
 import zipfile
 from datetime import UTC
 from datetime import datetime
@@ -14,6 +16,8 @@ from links.content.integrity import dumps
 from links.content.integrity import sha256_hex as sha256
 from links.policy.handover import manifest as mf
 from links.policy.handover import serialize
+from links.policy.handover.archive import private_dir
+from links.policy.handover.archive import private_file
 from links.policy.handover.encoding import Encoder
 from links.policy.handover.progress import Progress
 
@@ -26,11 +30,46 @@ audit/entries.jsonl holds the hash-chained audit trail. The full description is 
 """
 
 
+#: Exports older than this many days are deleted from the handover folder by the next export.
+KEEP_DAYS = 30
+
+
+def handover_dir() -> Path:
+    """Where exports go (mode 0700): ``$LINKS_HANDOVER_DIR``, else ``$CLIENT_HOME/handover`` (``var/``)."""
+    configured = os.environ.get("LINKS_HANDOVER_DIR")
+    return private_dir(
+        Path(configured) if configured else Path(os.environ.get("CLIENT_HOME", "var")) / "handover"
+    )
+
+
+def keep_days() -> int:
+    text = os.environ.get("LINKS_HANDOVER_KEEP_DAYS", "").strip()
+    return int(text) if text.isdigit() else KEEP_DAYS
+
+
+def remove_old_exports(directory: Path, days: int | None = None) -> list[str]:
+    """Delete archives in ``directory`` older than ``days`` (default ``LINKS_HANDOVER_KEEP_DAYS``, 30):
+    an archive holds every complainant's details and is kept only until the successor has it."""
+    days = keep_days() if days is None else days
+    cutoff = time.time() - days * 86400
+    removed = []
+    for path in sorted(directory.glob("*-handover-*.zip*")):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink()
+            removed.append(str(path))
+    return removed
+
+
 class ArchiveWriter:
-    """A ZIP being written, remembering the SHA-256 of every file for the manifest."""
+    """A ZIP being written, remembering the SHA-256 of every file for the manifest.
+
+    The file is created with mode 0600 (personal data of everyone in the network), never over an existing
+    file or through a link.
+    """
 
     def __init__(self, path: Path):
-        self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.handle = private_file(path)
+        self.zip = zipfile.ZipFile(self.handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
         self.files: dict[str, str] = {}
 
     def write(self, name: str, data: bytes) -> str:
@@ -61,6 +100,7 @@ class ArchiveWriter:
 
     def close(self) -> None:
         self.zip.close()
+        self.handle.close()
 
 
 @contextlib.contextmanager
@@ -121,21 +161,28 @@ def export_site(
     include_passwords: bool = False,
     include_report: bool = True,
     progress: Progress | None = None,
+    encrypt_to: str | None = None,
 ) -> dict:
-    """Export ``site`` into a new archive at ``path``.
+    """Export ``site`` into a new archive at ``path`` (mode 0600, in a folder of mode 0700).
 
     :param site: the Plone site
-    :param path: the ZIP file to write (overwritten)
+    :param path: the ZIP file to write (must not exist; with ``encrypt_to``, ``.age`` is appended)
     :param include_passwords: also export the users' password hashes (never clear passwords)
     :param include_report: render the transitional report PDF into the archive
     :param progress: progress reporter (default: one printing to the console)
-    :returns: the manifest (without the item list) plus ``path`` and ``fingerprint``
+    :param encrypt_to: the successor's age recipient (``age1...``): encrypt the archive for them
+    :returns: the manifest (without the item list) plus ``path``, ``fingerprint`` and ``encrypted``
     """
     from links.content.keys.api import public_key_pem
     from links.content.keys.api import signing_key
+    from links.policy.handover import encryption
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if encrypt_to:
+        encryption.recipient(encrypt_to)  # refuse a bad recipient before the long export
+    private_dir(path.parent)
+    if path.exists() or (encrypt_to and path.with_name(path.name + ".age").exists()):
+        raise FileExistsError(f"{path} exists already: an export never overwrites an archive")
     site_id = site.getId()
     progress = progress or Progress(site_id, "export")
     catalog = api.portal.get_tool("portal_catalog")
@@ -205,7 +252,19 @@ def export_site(
         progress.fail(str(error))
         raise
     writer.close()
+    if encrypt_to:
+        encrypted = path.with_name(path.name + ".age")
+        try:
+            encryption.encrypt(path, encrypted, encrypt_to)
+        finally:
+            path.unlink()
+        path = encrypted
     summary = {k: v for k, v in manifest.items() if k not in ("items", "files")}
-    summary.update(path=str(path), fingerprint=manifest["public_key_sha256"], size=path.stat().st_size)
+    summary.update(
+        path=str(path),
+        fingerprint=manifest["public_key_sha256"],
+        size=path.stat().st_size,
+        encrypted=bool(encrypt_to),
+    )
     progress.finish(path=str(path))
     return summary

@@ -19,6 +19,7 @@ from zope.schema import getFieldsInOrder
 from links.policy.handover import versions
 from links.policy.handover.encoding import Decoder
 from links.policy.handover.encoding import Encoder
+from links.policy.handover.exceptions import ArchiveRefused
 
 #: Annotation keys that are never exported as plain annotations: the audit trail (exported through its
 #: own API, as a verifiable chain) and the handover's own import state.
@@ -111,16 +112,18 @@ def field_values(obj, encoder: Encoder) -> dict:
     return values
 
 
-def set_field_values(obj, values: dict, decoder: Decoder, only_relations: bool = False) -> None:
+def set_field_values(
+    obj, values: dict, decoder: Decoder, only_relations: bool = False, where: str = "/fields"
+) -> None:
     for key, schema, field in _field_entries(obj):
         if key not in values:
             continue
         encoded = values[key]
-        if only_relations and "@relation" not in repr(encoded):
+        if only_relations and not has_relations(encoded):
             continue
         adapted = schema(obj, None)
         if adapted is not None:
-            _set(obj, adapted, field, decoder.decode(encoded))
+            _set(obj, adapted, field, decoder.decode(encoded, f"{where}/{key}"))
 
 
 def _set(obj, adapted, field, value) -> None:
@@ -140,8 +143,13 @@ def _set(obj, adapted, field, value) -> None:
         setattr(aq_base(obj), getattr(descriptor, "_get_name", field.__name__), value)
 
 
-def has_relations(values: dict) -> bool:
-    return "'@relation'" in repr(values)
+def has_relations(value) -> bool:
+    """Whether an encoded value holds a relation anywhere (a ``{"@relation": uid}`` object)."""
+    if isinstance(value, dict):
+        return "@relation" in value or any(has_relations(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_relations(v) for v in value)
+    return False
 
 
 def annotations_data(obj, encoder: Encoder) -> dict:
@@ -161,7 +169,11 @@ def set_annotations(obj, data: dict, decoder: Decoder) -> None:
         if key.startswith(ANNOTATION_PREFIX) and key not in SKIPPED_ANNOTATIONS and key not in data:
             del annotations[key]  # added by a subscriber on creation; the source did not have it
     for key, value in data.items():
-        annotations[key] = decoder.decode(value)
+        if not isinstance(key, str) or not key.startswith(ANNOTATION_PREFIX) or key in SKIPPED_ANNOTATIONS:
+            raise ArchiveRefused(
+                [f"{decoder.item} names the annotation {str(key)[:80]!r}, which it may not set"]
+            )
+        annotations[key] = decoder.decode(value, f"/annotations/{key}")
 
 
 def _owner(obj) -> str | None:

@@ -9,7 +9,13 @@ from links.content.clocks import api
 from links.content.words import format_date as short_date
 from links.content.words import today as london_today
 
-STATUS_LABELS = {"running": _("Running"), "paused": _("Paused"), "met": _("Met"), "overdue": _("Overdue")}
+STATUS_LABELS = {
+    "running": _("Running"),
+    "paused": _("Paused"),
+    "met": _("Met"),
+    "ended": _("Ended"),
+    "overdue": _("Overdue"),
+}
 
 
 def rows(context):
@@ -25,8 +31,10 @@ def rows(context):
                 "due": short_date(clock.due),
                 "due_iso": clock.due.isoformat(),
                 "status": status,
-                "status_label": STATUS_LABELS[status],
+                # "Met 25 working days late" says more than a translated "Met".
+                "status_label": clock.status_text(today) if clock.met_late_days else STATUS_LABELS[status],
                 "met_on": short_date(clock.met_on) if clock.met_on else "",
+                "met_late": bool(clock.met_late_days),
                 "explanation": clock.explanation,
             }
         )
