@@ -23,6 +23,7 @@ Files per site:
 
 import contextlib
 import datetime
+import hashlib
 import logging
 import os
 import re
@@ -344,8 +345,11 @@ def rotate_keys(site_id: str | None = None, reason: str = "", actor: str | None 
             )
             _write_private(retired / f"{stamp}-{name}", data)
             kept.append(f"{RETIRED}/{stamp}-{name}")
-            if name == SEAL_PUBLIC_KEY:
-                trust_predecessor_key(data)
+            if name == SEAL_PUBLIC_KEY:  # our own retired key: we vouch for it ourselves
+                der = serialization.load_pem_public_key(data).public_bytes(
+                    serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+                )
+                trust_predecessor_key(data, expected_fingerprint=hashlib.sha256(der).hexdigest())
         _ensure_seal_key(directory, replace=True)
         _ensure_certificate(directory, str(_common_name(site_id))[:64], replace=True)
         for cache_key in [k for k in _cache if k[0] == str(directory)]:
