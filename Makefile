@@ -89,6 +89,11 @@ format: install $(RUFF) ## Format Python with ruff and XML/ZCML with zpretty
 reminders: ## Send the daily statutory-clock reminders for SITE_ID (run it from cron once a day)
 	bin/instance run scripts/send_reminders.py $(SITE_ID)
 
+.PHONY: rotate-keys
+rotate-keys: ## Replace the seal key and PDF certificate of SITE_ID (audited): make rotate-keys REASON="..."
+	@test -n "$(REASON)" || { echo 'Say why: make rotate-keys REASON="certificate expires soon"'; exit 2; }
+	bin/instance run scripts/rotate_keys.py $(SITE_ID) --reason "$(REASON)"
+
 .PHONY: bench
 bench: ## Print benchmark figures: install, site creation and start-up times first
 	./scripts/bench.sh

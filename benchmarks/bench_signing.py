@@ -4,15 +4,18 @@ Run: bin/zopepy benchmarks/bench_signing.py
 
 A real Plone site (links.content's functional layer: DemoStorage over a real ZODB, a real WSGI server) with
 seven governing body members. Figures:
-1. time to reach the quorum (majority: 4 of 7): the fourth approval, which re-authenticates, seals, makes
-   the sign-off transition, renders the 10-page report with weasyprint, signs the PDF (PAdES, RSA 3072),
-   stores it and commits (goal <= 1.5 s); also the time of one ordinary signature;
+1. time to reach the quorum (majority: 4 of 7): the fourth approval, which re-authenticates, seals, renders
+   the signed version (retrieved from CMFEditions) as a 10-page report with weasyprint, signs the PDF
+   (PAdES B-LT, RSA 3072) with an RFC 3161 timestamp from the layer's local timestamp authority (a real
+   HTTP round trip on 127.0.0.1), makes the sign-off transition, stores it and commits (goal <= 1.5 s);
+   also the time of one ordinary signature and of one timestamp request;
 2. signature verification rate: Ed25519 seal checks per second, and a full ``signatures(verify=True)``
    (seals plus re-hashing the signed version retrieved from CMFEditions) per record;
 3. GET ++api++/<report> against GET ++api++/<document> of similar size over HTTP, interleaved (goal: the
    report <= 1.15x the document).
 """
 
+import hashlib
 import os
 import re
 import statistics
@@ -64,6 +67,12 @@ def _setup(portal):
     from links.content.roles import GOVERNING_BODY_MEMBER
 
     with api.env.adopt_roles(["Manager"]):
+        api.user.create(
+            email="rep1@example.org",
+            username="rep1",
+            password=PASSWORD,
+            properties={"fullname": "Rosa Ellison"},
+        )
         for userid in MEMBERS:
             api.user.create(
                 email=f"{userid}@example.org",
@@ -127,16 +136,22 @@ def bench():
 
         setRequest(portal.REQUEST)
         reports, document = _setup(portal)
-        quorum_times, single_times, pages = [], [], 0
+        quorum_times, quorum_cpu, single_times, pages = [], [], [], 0
         for record in reports:
             for index, userid in enumerate(MEMBERS[:4]):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 with api.env.adopt_user(username=userid):
-                    signing.sign(record, userid, PASSWORD, "approve", request=portal.REQUEST)
+                    expected = signing.current_version(record)[1]  # what the member read
+                    signing.sign(
+                        record, userid, PASSWORD, "approve", expected_version=expected, request=portal.REQUEST
+                    )
                 transaction.commit()
                 elapsed = time.perf_counter() - start
                 (quorum_times if index == 3 else single_times).append(elapsed)
-            assert api.content.get_state(record) == "signed_off", api.content.get_state(record)
+                if index == 3:
+                    quorum_cpu.append(time.process_time() - cpu)
+            assert api.content.get_state(record) == "signed_off", signing.status(record)["signoff_error"]
+            assert signing.latest_signoff(record)["level"] == "B-LT"
             pages = _page_count(signing.signed_pdf(record).data)
         report(
             "one signature (re-authenticate, hash, seal, commit)",
@@ -145,11 +160,24 @@ def bench():
         )
         # The first sign-off in a process also imports weasyprint and pyHanko and loads fonts: shown apart.
         report(f"first sign-off in a process (cold: imports, fonts), {pages} pages", quorum_times[0], "s")
+        # Reaching the quorum: render the signed version, PAdES B-LT seal, local RFC 3161 timestamp.
+        label = f"quorum signature: {pages}-page PDF, B-LT seal, timestamp"
+        report(label, statistics.median(quorum_times[1:]), "s", goal="<= 1.5 s")
+        # On a shared machine the wall time above grows with the load; the CPU time of this process (the
+        # local TSA runs in it too) is what the same work takes when the machine is otherwise idle.
+        report("  the same, CPU time of the process", statistics.median(quorum_cpu[1:]), "s", goal="<= 1.5 s")
+        report("  machine load average (1 minute) while measuring", os.getloadavg()[0], "")
+        from links.content.timestamps.api import timestamp_sha256
+
+        times = []
+        for n in range(20):
+            start = time.perf_counter()
+            timestamp_sha256(hashlib.sha256(str(n).encode()).hexdigest())
+            times.append(time.perf_counter() - start)
         report(
-            f"signature reaching quorum incl. {pages}-page PDF render + PAdES seal",
-            statistics.median(quorum_times[1:]),
-            "s",
-            goal="<= 1.5 s",
+            "one RFC 3161 timestamp from the local TSA (HTTP round trip)",
+            statistics.median(times) * 1000,
+            "ms",
         )
 
         records = [r for record in reports for r in signing.signatures(record, verify=False)]

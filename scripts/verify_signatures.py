@@ -4,11 +4,9 @@ Online, against the site's database (seals, version hashes and the stored signed
 
     bin/instance run scripts/verify_signatures.py /links/reports/report-awaiting-signoff [--json]
 
-Offline, without Zope (a downloaded PDF, or a saved ``GET <record>/@signatures`` answer)::
-
-    bin/zopepy scripts/verify_signatures.py pdf REPORT.pdf --cert var/keys/links/pdf-signing-cert.pem
-    bin/zopepy scripts/verify_signatures.py signatures SIGNATURES.json \
-        --public-key var/keys/links/seal-ed25519.pub.pem
+The site's own certificates (current and retired) are the trust anchors of the stored PDF. Offline,
+without Zope, use ``bin/links-verify`` (``links-verify pdf|signatures``, see README); this script passes
+``pdf`` and ``signatures`` on to it.
 
 Exit status: 0 everything valid, 1 something invalid or missing, 2 unusable input.
 """
@@ -30,9 +28,10 @@ def verify_record(app, path: str) -> dict:
     from zope.component.hooks import setSite
     from zope.globalrequest import setRequest
 
-    from links.content.keys.api import certificate_pem
+    from links.content.keys.api import trusted_certificates_pem
+    from links.content.pdf.verify import verify_pdf
     from links.content.signing import api as signing
-    from links.content.signing.cli import verify_pdf
+    from links.content.timestamps import api as timestamps
 
     app = makerequest(app)
     setRequest(app.REQUEST)
@@ -44,7 +43,10 @@ def verify_record(app, path: str) -> dict:
     setSite(portal)
     items = signing.signatures(obj)
     pdf = signing.signed_pdf(obj)
-    pdf_results = verify_pdf(pdf.data, certificate_pem()) if pdf is not None else []
+    tsa = timestamps.settings().trusted_pem.encode("ascii") or None
+    pdf_results = (
+        verify_pdf(bytes(pdf.data), trusted_certificates_pem(), tsa_pem=tsa) if pdf is not None else []
+    )
     ok = bool(items) and all(
         i["verification"]["seal_valid"] and i["verification"]["hash_matches"] for i in items
     )
@@ -86,7 +88,11 @@ def _print(result: dict) -> None:
             f"version hash {'matches' if v['hash_matches'] else 'DOES NOT MATCH'}"
         )
     for r in result["pdf"]:
-        print(f"  signed PDF: {'VALID' if r['ok'] else 'INVALID'} (signer {r['signer']}, signed {r['time']})")
+        stamp = f"timestamp {r['timestamp']['time']}" if r["timestamp"] else "no timestamp"
+        print(
+            f"  signed PDF: {'VALID' if r['ok'] else 'INVALID'} (PAdES {r['level']}, signer {r['signer']}, "
+            f"{stamp}){'; ' + '; '.join(r['problems']) if r['problems'] else ''}"
+        )
     print("OK" if result["ok"] else "NOT OK")
 
 
@@ -104,6 +110,6 @@ if __name__ == "__main__":
         result = verify_record(app, args[0])  # noqa: F821 (bin/instance run provides `app`)
         print(json.dumps(result, indent=2)) if "--json" in args else _print(result)
         sys.exit(0 if result["ok"] else 1)
-    from links.content.signing.cli import main
+    from links.content.cli import main
 
     sys.exit(main(args))

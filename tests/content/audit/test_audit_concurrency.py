@@ -14,6 +14,7 @@ from links.content.audit.storage import chain_in_own_transaction
 from links.content.audit.storage import enqueue
 from links.content.audit.verify import verify_chain
 from links.content.integrity import decode
+from links.content.keys.api import ensure_keys
 
 THREADS = 8
 TRANSACTIONS = 50
@@ -23,6 +24,7 @@ TRANSACTIONS = 50
 def db(tmp_path, monkeypatch):
     monkeypatch.setenv("LINKS_KEYS_DIR", str(tmp_path / "keys"))
     monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path / "audit"))
+    ensure_keys("concurrency", "Concurrency")  # what site creation does: checkpoints are sealed with them
     database = DB(FileStorage(str(tmp_path / "Data.fs")))
     with database.transaction() as conn:
         log = conn.root()["log"] = AuditLog("concurrency", shard_size=37)  # many shards, crossed mid-batch

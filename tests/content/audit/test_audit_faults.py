@@ -52,6 +52,9 @@ WRITER = textwrap.dedent(
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("LINKS_KEYS_DIR", str(tmp_path / "keys"))
     monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path / "audit"))
+    from links.content.keys.api import ensure_keys
+
+    ensure_keys(SITE, SITE)  # what site creation does: checkpoints are sealed with them
     return tmp_path
 
 

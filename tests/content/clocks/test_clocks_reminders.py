@@ -10,10 +10,9 @@ import pytest
 import transaction
 from plone import api
 from Products.CMFPlone.tests.utils import MockMailHost
-from Products.MailHost.interfaces import IMailHost
-from zope.component import getSiteManager
 from zope.interface import alsoProvides
 
+from links.content import testing as links_testing
 from links.content.clocks import api as clocks
 from links.content.clocks.reminders import send_reminders
 from links.content.interfaces import IConfidentialRecord
@@ -38,15 +37,7 @@ class RecordingMailHost(MockMailHost):
 
 
 def install_mailhost(portal):
-    mailhost = RecordingMailHost("MailHost")
-    portal._original_MailHost = portal.MailHost
-    portal.MailHost = mailhost
-    site_manager = getSiteManager(portal)
-    site_manager.unregisterUtility(provided=IMailHost)
-    site_manager.registerUtility(mailhost, provided=IMailHost)
-    api.portal.set_registry_record("plone.email_from_address", "links@example.org")
-    api.portal.set_registry_record("plone.email_from_name", "Northbridge LINk")
-    return mailhost
+    return links_testing.install_mailhost(portal, RecordingMailHost("MailHost"))
 
 
 def make_record(portal, record_id, clock, started, responsible="officer"):

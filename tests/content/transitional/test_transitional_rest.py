@@ -91,9 +91,9 @@ def test_create_patch_submit_and_sign_off(session, folder, helpers):
     assert '"information_requests"' in submitted["activities"]
 
     for userid in helpers.MEMBERS[:2]:
-        signed = session(userid).post(
-            f"{path}/@sign", json={"password": fixtures.PASSWORD, "meaning": "approve"}
-        )
+        read = session(userid).get(f"{path}/@signatures").json()["status"]["current"]["sha256"]
+        body = {"password": fixtures.PASSWORD, "meaning": "approve", "expected_version": read}
+        signed = session(userid).post(f"{path}/@sign", json=body)
         assert signed.status_code == 201, signed.text
     assert staff.get(path).json()["review_state"] == "signed_off"
     signatures = session("gbm3").get(f"{path}/@signatures").json()

@@ -101,11 +101,11 @@ def encode_value(value):
     return _nfc(str(value))
 
 
-def field_values(obj) -> list[tuple[str, object, str]]:
-    """The record's schema fields in form order, main schema first, then behaviors.
+def schema_fields(obj) -> list[tuple[object, str, object, object]]:
+    """Every hashed field of the record with its schema, in form order, main schema first, then behaviors.
 
     :param obj: a Dexterity object (or a version of one retrieved from CMFEditions)
-    :returns: list of ``(name, value, title)``
+    :returns: list of ``(schema, name, field, value)``
     """
     seen = set()
     result = []
@@ -124,8 +124,17 @@ def field_values(obj) -> list[tuple[str, object, str]]:
                 value = field.get(adapted)
             except AttributeError:
                 value = None
-            result.append((name, value, str(field.title)))
+            result.append((schema, name, field, value))
     return result
+
+
+def field_values(obj) -> list[tuple[str, object, str]]:
+    """The record's schema fields in form order, main schema first, then behaviors.
+
+    :param obj: a Dexterity object (or a version of one retrieved from CMFEditions)
+    :returns: list of ``(name, value, title)``
+    """
+    return [(name, value, str(field.title)) for _schema, name, field, value in schema_fields(obj)]
 
 
 def canonical_document(obj) -> dict:

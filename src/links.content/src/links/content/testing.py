@@ -27,13 +27,22 @@ class LinksContentLayer(PloneSandboxLayer):
             os.environ["LINKS_AUDIT_DIR"] = tempfile.mkdtemp(prefix="links-audit-")
 
         import links.content
+        from links.content.timestamps.testing import LocalTSA
 
         self.loadZCML(package=plone.restapi)
         self.loadZCML(package=links.content)
+        # A real RFC 3161 timestamp authority on 127.0.0.1 (a free port) for every signed PDF of the tests.
+        self["tsa"] = LocalTSA().start()
 
     def setUpPloneSite(self, portal):
+        from links.content.timestamps.testing import configure_site
+
         applyProfile(portal, "plone.app.contenttypes:default")
         applyProfile(portal, "links.content:default")
+        configure_site(self["tsa"])
+
+    def tearDownZope(self, app):
+        self["tsa"].stop()
 
 
 LINKS_CONTENT_FIXTURE = LinksContentLayer()
@@ -67,3 +76,24 @@ def add_users(portal, users: dict, password: str) -> None:
         else:  # left by another area's tests in this layer: make the password the one this test uses
             portal.acl_users.userSetPassword(userid, password)
         setRoles(portal, userid, user_roles)
+
+
+def install_mailhost(portal, mailhost):
+    """Put a (recording) MailHost in the site, as utility and attribute, with a sender address, so tests
+    can see what the site e-mails.
+
+    :param mailhost: e.g. an instance of ``Products.CMFPlone.tests.utils.MockMailHost`` or a subclass
+    :returns: the mailhost
+    """
+    from plone import api
+    from Products.MailHost.interfaces import IMailHost
+    from zope.component import getSiteManager
+
+    portal._original_MailHost = portal.MailHost
+    portal.MailHost = mailhost
+    site_manager = getSiteManager(portal)
+    site_manager.unregisterUtility(provided=IMailHost)
+    site_manager.registerUtility(mailhost, provided=IMailHost)
+    api.portal.set_registry_record("plone.email_from_address", "links@example.org")
+    api.portal.set_registry_record("plone.email_from_name", "Northbridge LINk")
+    return mailhost

@@ -86,6 +86,15 @@ def format_datetime(value, zone: bool = False) -> str:
     return f"{text} {local.tzname()}" if zone else text
 
 
+def format_time(value) -> str:
+    """A time of day as "10:00" (24-hour clock, no seconds).
+
+    :param value: a ``datetime.time`` or None
+    :returns: the time, or "" for None
+    """
+    return "" if value is None or value == "" else f"{value:%H:%M}"
+
+
 def long_date(day: date) -> str:
     """'Monday 23 November 2026'."""
     return f"{day:%A} {day.day} {day:%B %Y}"

@@ -32,6 +32,12 @@ MAIL_ENVIRONMENT = {
     "LINKS_MAIL_FROM_ADDRESS": ("plone.email_from_address", str),
     "LINKS_MAIL_FROM_NAME": ("plone.email_from_name", str),
 }
+#: The RFC 3161 timestamp authority every signed PDF gets its timestamp from (links.content.timestamps).
+TIMESTAMP_ENVIRONMENT = {
+    "LINKS_TSA_URL": ("links.content.timestamps.url", str),
+    "LINKS_TSA_USERNAME": ("links.content.timestamps.username", str),
+    "LINKS_TSA_PASSWORD": ("links.content.timestamps.password", str),
+}
 
 
 @implementer(INonInstallable)
@@ -56,12 +62,13 @@ def create_groups():
 
 
 def apply_site_settings(environ=os.environ):
-    """Title from LINKS_SITE_TITLE and mail settings from LINKS_SMTP_* / LINKS_MAIL_FROM_*."""
+    """Title from LINKS_SITE_TITLE, mail settings from LINKS_SMTP_* / LINKS_MAIL_FROM_*, the timestamp
+    authority from LINKS_TSA_*."""
     title = environ.get("LINKS_SITE_TITLE")
     if title:
         api.portal.set_registry_record("plone.site_title", title)
         api.portal.get().title = title
-    for variable, (record, convert) in MAIL_ENVIRONMENT.items():
+    for variable, (record, convert) in (MAIL_ENVIRONMENT | TIMESTAMP_ENVIRONMENT).items():
         value = environ.get(variable)
         if value:
             api.portal.set_registry_record(record, convert(value))

@@ -3,18 +3,27 @@
 Keys never enter the ZODB (a ZODB export or backup must not carry them). They live as PEM files
 (mode 0600) in ``$LINKS_KEYS_DIR/<site id>/`` — buildout sets ``LINKS_KEYS_DIR`` to ``var/keys``;
 without it ``<CLIENT_HOME or cwd>/keys`` is used with a warning. Each Plone site gets its own
-subdirectory so two sites in one instance never share keys. Missing keys are generated on first
-use (and at site creation by ``links.content.setuphandlers.post_install``).
+subdirectory so two sites in one instance never share keys.
+
+Keys are made in two places only: at site creation (``links.content.setuphandlers.post_install`` calls
+``ensure_keys``) and by an explicit, audited rotation (``rotate_keys``, run by ``make rotate-keys``).
+Everything else only reads them, and a missing file is an error naming it (``KeyMissing``): a reader that
+made a new key would call every existing seal invalid. A rotation keeps the retired public key trusted for
+the seals it made and the retired certificate in ``retired/``; the old private keys are deleted.
 
 Files per site:
 
 - ``seal-ed25519.pem`` — Ed25519 private key (PKCS#8) sealing signature records;
 - ``seal-ed25519.pub.pem`` — its public key (SubjectPublicKeyInfo), for offline verification;
 - ``pdf-signing-key.pem`` — RSA 3072 private key for PAdES signatures;
-- ``pdf-signing-cert.pem`` — the matching self-signed X.509 certificate (10 years).
+- ``pdf-signing-cert.pem`` — the matching self-signed X.509 certificate (10 years);
+- ``retired/<UTC time>-seal-ed25519.pub.pem`` and ``retired/<UTC time>-pdf-signing-cert.pem`` — the public
+  halves of keys replaced by a rotation.
 """
 
+import contextlib
 import datetime
+import hashlib
 import logging
 import os
 import re
@@ -29,12 +38,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.oid import NameOID
 
+from links.content.keys.exceptions import KeyMissing
+
 logger = logging.getLogger(__name__)
 
 SEAL_KEY = "seal-ed25519.pem"
 SEAL_PUBLIC_KEY = "seal-ed25519.pub.pem"
 PDF_KEY = "pdf-signing-key.pem"
 PDF_CERT = "pdf-signing-cert.pem"
+#: Subfolder keeping the public halves of rotated keys (never a private key).
+RETIRED = "retired"
 
 _lock = threading.Lock()
 # Parsed keys per directory: reading PEM on every seal would dominate signature verification.
@@ -42,19 +55,26 @@ _cache: dict[tuple[str, str], object] = {}
 
 
 def _site_id() -> str:
-    """The id of the current Plone site, or "default" outside a site (CLI, scripts)."""
+    """The id of the current Plone site.
+
+    :raises RuntimeError: outside a site; pass the site id explicitly there (a silent "default" would be
+        another site's keys, or none)
+    """
+    from plone import api
+    from plone.api.exc import CannotGetPortalError
+
     try:
-        from plone import api
-
         return api.portal.get().getId()
-    except Exception:  # no site hook set: not inside a request or a site
-        return "default"
+    except CannotGetPortalError:
+        raise RuntimeError("No Plone site is set up here: say which site's keys to use (site_id).") from None
 
 
-def keys_dir(site_id: str | None = None) -> Path:
-    """Directory holding the keys of one site, created with mode 0700 if missing.
+def keys_dir(site_id: str | None = None, create: bool = False) -> Path:
+    """Directory holding the keys of one site.
 
     :param site_id: Plone site id; defaults to the current site
+    :param create: make it (mode 0700, tightened if it exists with wider permissions); only the code
+        that makes keys asks for this
     :returns: the directory path
     """
     base = os.environ.get("LINKS_KEYS_DIR")
@@ -64,23 +84,37 @@ def keys_dir(site_id: str | None = None) -> Path:
         logger.warning("LINKS_KEYS_DIR is not set; keeping signing keys in %s", base)
     site = re.sub(r"[^A-Za-z0-9_.-]", "_", site_id or _site_id())
     path = Path(base) / site
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if create:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
     return path
 
 
 def _write_private(path: Path, data: bytes) -> None:
     """Write a file readable by its owner only, atomically (no window with wider permissions)."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A stale temporary file from an interrupted write may have wider permissions: O_CREAT would keep them.
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, data)
+        os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
 
 
-def _ensure_seal_key(directory: Path) -> None:
-    if (directory / SEAL_KEY).exists():
+def _ensure_seal_key(directory: Path, replace: bool = False) -> None:
+    if (directory / SEAL_KEY).exists() and not replace:
+        if not (directory / SEAL_PUBLIC_KEY).exists():  # the public half can always be derived again
+            key = serialization.load_pem_private_key((directory / SEAL_KEY).read_bytes(), password=None)
+            _write_private(
+                directory / SEAL_PUBLIC_KEY,
+                key.public_key().public_bytes(
+                    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+                ),
+            )
         return
     key = Ed25519PrivateKey.generate()
     _write_private(
@@ -98,8 +132,8 @@ def _ensure_seal_key(directory: Path) -> None:
     logger.info("Generated the Ed25519 seal key in %s", directory)
 
 
-def _ensure_certificate(directory: Path, common_name: str) -> None:
-    if (directory / PDF_CERT).exists() and (directory / PDF_KEY).exists():
+def _ensure_certificate(directory: Path, common_name: str, replace: bool = False) -> None:
+    if (directory / PDF_CERT).exists() and (directory / PDF_KEY).exists() and not replace:
         return
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
@@ -147,24 +181,26 @@ def _ensure_certificate(directory: Path, common_name: str) -> None:
     logger.info("Generated the PDF signing certificate in %s", directory)
 
 
+def _common_name(site_id: str | None) -> str:
+    try:
+        from plone import api
+
+        return api.portal.get().Title() or site_id or _site_id()
+    except Exception:  # outside a site: the id is the best name there is
+        return site_id or "LINk"
+
+
 def ensure_keys(site_id: str | None = None, common_name: str | None = None) -> Path:
-    """Create the site's keys if they do not exist yet (idempotent).
+    """Create the site's keys if they do not exist yet (idempotent). Called at site creation only.
 
     :param site_id: Plone site id; defaults to the current site
     :param common_name: certificate subject CN; defaults to the site title or id
     :returns: the keys directory
     """
-    directory = keys_dir(site_id)
-    if common_name is None:
-        try:
-            from plone import api
-
-            common_name = api.portal.get().Title() or site_id or _site_id()
-        except Exception:
-            common_name = site_id or _site_id()
+    directory = keys_dir(site_id, create=True)
     with _lock:
         _ensure_seal_key(directory)
-        _ensure_certificate(directory, str(common_name)[:64])
+        _ensure_certificate(directory, str(common_name or _common_name(site_id))[:64])
     return directory
 
 
@@ -173,9 +209,15 @@ def _load(name: str, site_id: str | None = None):
     cache_key = (str(directory), name)
     if cache_key not in _cache:
         path = directory / name
-        if not path.exists():
-            ensure_keys(site_id)
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise KeyMissing(
+                f"The site's key file {path} is missing. Restore the keys folder {directory} from your "
+                "backup; keys are made only when a site is created or by `make rotate-keys` (after which "
+                "every seal uses a new key).",
+                path=path,
+            ) from None
         if name == PDF_CERT:
             _cache[cache_key] = x509.load_pem_x509_certificate(data)
         elif name == SEAL_PUBLIC_KEY:
@@ -186,10 +228,11 @@ def _load(name: str, site_id: str | None = None):
 
 
 def signing_key(site_id: str | None = None) -> Ed25519PrivateKey:
-    """The site's Ed25519 seal key (generated on first use).
+    """The site's Ed25519 seal key.
 
     :param site_id: Plone site id; defaults to the current site
     :returns: the private key
+    :raises KeyMissing: the key file is missing
     """
     return _load(SEAL_KEY, site_id)
 
@@ -197,9 +240,14 @@ def signing_key(site_id: str | None = None) -> Ed25519PrivateKey:
 def public_key(site_id: str | None = None):
     """The site's Ed25519 public key, for verifying seals.
 
-    :returns: an ``Ed25519PublicKey``
+    :returns: an ``Ed25519PublicKey`` (derived from the private key, without writing, if only the public
+        file is missing)
+    :raises KeyMissing: neither key file is there
     """
-    return _load(SEAL_PUBLIC_KEY, site_id)
+    try:
+        return _load(SEAL_PUBLIC_KEY, site_id)
+    except KeyMissing:
+        return _load(SEAL_KEY, site_id).public_key()
 
 
 def public_key_pem(site_id: str | None = None) -> bytes:
@@ -228,8 +276,94 @@ def certificate_pem(site_id: str | None = None) -> bytes:
     return certificate_and_key(site_id)[0].public_bytes(serialization.Encoding.PEM)
 
 
-#: Site annotation holding the public seal keys of earlier hosts (fingerprint -> PEM), trusted for checking
-#: seals made before a handover. Only public keys: a successor never receives the outgoing host's secrets.
+def trusted_certificates_pem(site_id: str | None = None) -> bytes:
+    """The site's PDF certificate and every certificate it retired, as one PEM bundle: the trust anchors
+    for checking PDFs this site has ever signed.
+
+    :returns: PEM bytes
+    """
+    retired = keys_dir(site_id) / RETIRED
+    pems = [certificate_pem(site_id)]
+    pems += [path.read_bytes() for path in sorted(retired.glob(f"*-{PDF_CERT}"))] if retired.is_dir() else []
+    return b"".join(pems)
+
+
+def _retired_public_key(fingerprint: str, site_id: str | None = None):
+    from links.content.integrity import key_fingerprint
+
+    retired = keys_dir(site_id) / RETIRED
+    for path in sorted(retired.glob(f"*-{SEAL_PUBLIC_KEY}")) if retired.is_dir() else ():
+        key = serialization.load_pem_public_key(path.read_bytes())
+        if key_fingerprint(key) == fingerprint:
+            return key
+    return None
+
+
+def _fingerprints(site_id: str | None) -> dict:
+    """SHA-256 fingerprints of the site's current keys (None for a missing one)."""
+    from links.content.integrity import key_fingerprint
+
+    result = {"seal_key": None, "certificate": None}
+    with contextlib.suppress(KeyMissing):
+        result["seal_key"] = key_fingerprint(public_key(site_id))
+    with contextlib.suppress(KeyMissing):
+        result["certificate"] = _load(PDF_CERT, site_id).fingerprint(hashes.SHA256()).hex()
+    return result
+
+
+def rotate_keys(site_id: str | None = None, reason: str = "", actor: str | None = None) -> dict:
+    """Replace the site's seal key and PDF certificate with new ones, and record it in the audit trail.
+
+    The retired public key stays trusted for the seals it made (site annotation, carried by a handover,
+    and ``retired/`` in the keys folder); the retired certificate is kept in ``retired/`` to check the PDFs
+    it signed. The retired private keys are deleted. The caller commits the transaction (the audit entry).
+
+    :param site_id: Plone site id; defaults to the current site (which must be set up: the rotation is
+        recorded in its audit trail)
+    :param reason: why (recorded)
+    :param actor: who (recorded)
+    :returns: ``{"old": {"seal_key", "certificate"}, "new": {...}, "retired": [file names]}``
+    """
+    import datetime
+
+    from links.content.audit.api import record
+
+    directory = keys_dir(site_id, create=True)
+    old = _fingerprints(site_id)
+    retired = directory / RETIRED
+    retired.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = []
+    with _lock:
+        for name in (SEAL_PUBLIC_KEY, PDF_CERT):
+            if old["seal_key" if name == SEAL_PUBLIC_KEY else "certificate"] is None:
+                continue
+            data = (
+                public_key_pem(site_id)
+                if name == SEAL_PUBLIC_KEY
+                else _load(PDF_CERT, site_id).public_bytes(serialization.Encoding.PEM)
+            )
+            _write_private(retired / f"{stamp}-{name}", data)
+            kept.append(f"{RETIRED}/{stamp}-{name}")
+            if name == SEAL_PUBLIC_KEY:  # our own retired key: we vouch for it ourselves
+                der = serialization.load_pem_public_key(data).public_bytes(
+                    serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+                )
+                trust_predecessor_key(data, expected_fingerprint=hashlib.sha256(der).hexdigest())
+        _ensure_seal_key(directory, replace=True)
+        _ensure_certificate(directory, str(_common_name(site_id))[:64], replace=True)
+        for cache_key in [k for k in _cache if k[0] == str(directory)]:
+            del _cache[cache_key]
+    new = _fingerprints(site_id)
+    details = {"reason": reason, "old": old, "new": new, "retired": kept}
+    record("keys.rotated", None, details, actor=actor)
+    logger.warning("Rotated the keys of %s: %s", site_id or _site_id(), details)
+    return details
+
+
+#: Site annotation holding the public seal keys of earlier hosts and of this site's retired keys
+#: (fingerprint -> PEM), trusted for checking seals made before a handover or a rotation. Only public keys:
+#: a successor never receives the outgoing host's secrets.
 PREDECESSORS_KEY = "links.content.keys.predecessors"
 
 
@@ -287,4 +421,4 @@ def public_key_for(fingerprint: str | None, site=None):
         return own
     trusted = IAnnotations(site if site is not None else api.portal.get()).get(PREDECESSORS_KEY) or {}
     pem = trusted.get(fingerprint)
-    return serialization.load_pem_public_key(pem.encode("ascii")) if pem else None
+    return serialization.load_pem_public_key(pem.encode("ascii")) if pem else _retired_public_key(fingerprint)

@@ -1,139 +1,193 @@
-"""``links-verify``: check a signed-off PDF and a record's signatures offline (no Zope needed).
+"""``links-verify pdf`` and ``links-verify signatures``: check a signed-off PDF and a record's signatures
+offline, against trust anchors the checker chooses.
 
 Usage::
 
-    links-verify pdf REPORT.pdf [--cert SITE-CERT.pem]
-    links-verify signatures SIGNATURES.json --public-key SEAL-KEY.pem
+    links-verify pdf REPORT.pdf (--cert SITE-CERT.pem | --fingerprint SHA256) [--tsa-cert TSA-ROOT.pem]
+    links-verify signatures SIGNATURES.json (--public-key SEAL-KEY.pem | --fingerprint SHA256)
 
-``pdf`` validates the PAdES signature(s) with pyHanko: intact (the signed bytes are unchanged),
-valid (the signature checks against the signer's certificate), whether the certificate is trusted
-(only with ``--cert``: the site's certificate as the trust root), signer, signing time, and whether
-the file was changed after signing. ``signatures`` checks the Ed25519 seal of every signature in a
-saved ``GET <record>/@signatures`` answer against the site's seal public key
-(``var/keys/<site>/seal-ed25519.pub.pem``, also given in that answer — prefer a copy you trust).
+``pdf`` validates the PAdES signature(s) with pyHanko: intact (the signed bytes are unchanged), valid
+(the signature checks against its certificate), trusted (that certificate is the network's: given as a
+file, or as the fingerprint the network publishes), its RFC 3161 timestamp, and whether the file was
+changed after signing. ``signatures`` checks the Ed25519 seal of every signature in a saved
+``GET <record>/@signatures`` answer with the network's seal public key — given as a file, or as its
+fingerprint, in which case the key inside the answer is used only if it has exactly that fingerprint.
 
-Exit status: 0 all valid, 1 something invalid, 2 unusable input.
+Without a trust anchor nothing is called valid: the answer is "signer not trusted" and exit status 1.
+Exit status: 0 all valid and trusted, 1 something invalid or not trusted, 2 unusable input.
 """
+
+from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
+from links.content.pdf.verify import NOT_TRUSTED
+from links.content.pdf.verify import verify_pdf
 
-def verify_pdf(data: bytes, cert_pem: bytes | None = None) -> list[dict]:
-    """Validate every signature embedded in a PDF.
 
-    :param data: the PDF bytes
-    :param cert_pem: a trusted certificate (PEM) to validate the signer against, or None
-    :returns: one dict per signature: ``field``, ``intact``, ``valid``, ``trusted``, ``signer``,
-        ``time``, ``covers_whole_file``, ``modified_after_signing``, ``ok``
-    """
-    from io import BytesIO
+def _read(path: Path | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise SystemExit(_fail(f"cannot read {path}: {error.strerror or error}"))
 
-    from pyhanko.keys import load_certs_from_pemder_data
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
-    reader = PdfFileReader(BytesIO(data), strict=False)
-    context = None
-    if cert_pem:
-        context = ValidationContext(trust_roots=list(load_certs_from_pemder_data(cert_pem)))
-    results = []
-    from links.content.pdf.api import outside_event_loop
+def _fail(message: str) -> int:
+    print(f"links-verify: {message}", file=sys.stderr)
+    return 2
 
-    for embedded in reader.embedded_signatures:
-        status = outside_event_loop(lambda embedded=embedded: validate_pdf_signature(embedded, context))
-        whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        modified = not whole
-        result = {
-            "field": embedded.field_name,
-            "intact": bool(status.intact),
-            "valid": bool(status.valid),
-            "trusted": bool(status.trusted) if cert_pem else None,
-            "signer": status.signing_cert.subject.human_friendly if status.signing_cert else None,
-            "time": status.signer_reported_dt.isoformat() if status.signer_reported_dt else None,
-            "covers_whole_file": whole,
-            "modified_after_signing": modified,
-        }
-        result["ok"] = (
-            result["intact"] and result["valid"] and not modified and result["trusted"] is not False
+
+def pdf(argv: list[str]) -> int:
+    """``links-verify pdf``."""
+    # pyHanko logs every path it could not build, with a traceback: the verdict below says it in words.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    parser = argparse.ArgumentParser(prog="links-verify pdf", description="Check the sealed PDF of a record.")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--cert", type=Path, action="append", help="the network's certificate (PEM) to trust")
+    parser.add_argument("--fingerprint", help="SHA-256 fingerprint of the network's certificate")
+    parser.add_argument("--tsa-cert", type=Path, action="append", help="a timestamp authority's root (PEM)")
+    args = parser.parse_args(argv)
+    try:
+        data = _read(args.file)
+        anchors = b"".join(_read(p) for p in args.cert or [])
+        tsa = b"".join(_read(p) for p in args.tsa_cert or [])
+    except SystemExit as exit:
+        return exit.code
+    try:
+        results = verify_pdf(data, anchors or None, fingerprint=args.fingerprint, tsa_pem=tsa or None)
+    except ValueError as error:
+        return _fail(f"unusable certificate or PDF: {error}")
+    except Exception as error:  # a PDF too broken for pyHanko to read is not valid, not a crash
+        print(f"{args.file}: INVALID — cannot be read as a signed PDF ({error})")
+        return 1
+    if not results:
+        print(f"{args.file}: INVALID — no signature found")
+        return 1
+    for r in results:
+        verdict = "VALID" if r["ok"] else ("NOT TRUSTED" if _untrusted_only(r) else "INVALID")
+        print(f"{args.file}: signature {r['field']}: {verdict}")
+        print(f"  signer: {r['signer']} (certificate SHA-256 {r['signer_fingerprint']})")
+        print(f"  level: PAdES {r['level']}; signer's own time: {r['time']}")
+        if r["timestamp"]:
+            t = r["timestamp"]
+            token = "intact" if t["intact"] and t["valid"] else "BROKEN"
+            authority = "trusted" if t["trusted"] else "not checked against a trusted root (--tsa-cert)"
+            print(f"  timestamp: {t['time']} by {t['tsa']}; token {token}; authority {authority}")
+        else:
+            print("  timestamp: none (the time is the signer's own clock)")
+        print(
+            f"  intact: {r['intact']}; cryptographically valid: {r['valid']}; trusted: {r['trusted']}; "
+            f"changed after signing: {'yes' if r['modified_after_signing'] else 'no'}"
         )
-        results.append(result)
+        for problem in r["problems"]:
+            print(f"  problem: {problem}")
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+def _untrusted_only(result: dict) -> bool:
+    return bool(result["problems"]) and all(p.startswith(NOT_TRUSTED) for p in result["problems"])
+
+
+def verify_signatures(data: dict | list, keys: list) -> list[dict]:
+    """Check the seals of exported signature records against trusted public keys.
+
+    :param data: a ``@signatures`` answer (dict with ``items``) or a list of records
+    :param keys: the trusted Ed25519 public keys
+    :returns: one dict per record: ``seq``, ``signer``, ``meaning``, ``version_id``, ``sha256``, ``key``,
+        ``seal_valid`` (sealed by one of the trusted keys, and unchanged since)
+    """
+    from links.content.integrity import key_fingerprint
+    from links.content.integrity import verify_seal
+
+    trusted = {key_fingerprint(k): k for k in keys}
+    items = data.get("items", []) if isinstance(data, dict) else data
+    results = []
+    for r in items if isinstance(items, list) else []:
+        if not isinstance(r, dict):
+            continue
+        key = trusted.get(r.get("key")) if r.get("key") else (keys[0] if len(keys) == 1 else None)
+        results.append(
+            {
+                "seq": r.get("seq"),
+                "signer": r.get("signer"),
+                "meaning": r.get("meaning"),
+                "version_id": r.get("version_id"),
+                "sha256": r.get("sha256"),
+                "key": r.get("key"),
+                "trusted_key": key is not None,
+                "seal_valid": key is not None and verify_seal(r, key),
+            }
+        )
     return results
 
 
-def verify_signatures(data: dict | list, public_key_pem: bytes) -> list[dict]:
-    """Check the seals of exported signature records.
-
-    :param data: a ``@signatures`` answer (dict with ``items``) or a list of records
-    :param public_key_pem: the site's Ed25519 seal public key (PEM)
-    :returns: one dict per record: ``seq``, ``signer``, ``meaning``, ``version_id``, ``sha256``,
-        ``seal_valid``
-    """
+def signatures(argv: list[str]) -> int:
+    """``links-verify signatures``."""
+    from links.content.integrity import key_fingerprint
     from links.content.integrity import load_public_key
-    from links.content.integrity import verify_seal
 
-    key = load_public_key(public_key_pem)
-    items = data.get("items", []) if isinstance(data, dict) else data
-    return [
-        {
-            "seq": r.get("seq"),
-            "signer": r.get("signer"),
-            "meaning": r.get("meaning"),
-            "version_id": r.get("version_id"),
-            "sha256": r.get("sha256"),
-            "seal_valid": verify_seal(r, key),
-        }
-        for r in items
-    ]
+    parser = argparse.ArgumentParser(
+        prog="links-verify signatures", description="Check the seals of a saved GET @signatures answer."
+    )
+    parser.add_argument("file", type=Path)
+    parser.add_argument(
+        "--public-key", type=Path, action="append", help="the network's seal public key (PEM)"
+    )
+    parser.add_argument(
+        "--fingerprint", action="append", help="SHA-256 fingerprint of the network's seal key"
+    )
+    args = parser.parse_args(argv)
+    try:
+        text = _read(args.file)
+        keys = [load_public_key(_read(p)) for p in args.public_key or []]
+    except SystemExit as exit:
+        return exit.code
+    except ValueError as error:
+        return _fail(f"not a PEM public key: {error}")
+    try:
+        data = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        return _fail(f"{args.file} is not a JSON @signatures answer: {error}")
+    wanted = {f.replace(":", "").strip().lower() for f in args.fingerprint or []}
+    if wanted and isinstance(data, dict) and data.get("public_key"):
+        try:
+            embedded = load_public_key(str(data["public_key"]).encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            embedded = None
+        if embedded is not None and key_fingerprint(embedded) in wanted:
+            keys.append(embedded)
+    if not keys:
+        print(
+            f"{args.file}: {NOT_TRUSTED} — give the network's seal public key (--public-key) or its "
+            "fingerprint (--fingerprint) from a source you trust"
+            + (" (the key in the file does not have that fingerprint)" if wanted else "")
+        )
+        return 1
+    results = verify_signatures(data, keys)
+    if not results:
+        print(f"{args.file}: no signatures found")
+        return 1
+    for r in results:
+        verdict = "VALID" if r["seal_valid"] else ("NOT TRUSTED" if not r["trusted_key"] else "INVALID")
+        print(
+            f"signature {r['seq']}: {verdict} seal — {r['signer']} {r['meaning']} version {r['version_id']} "
+            f"sha256 {r['sha256']}"
+        )
+    return 0 if all(r["seal_valid"] for r in results) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``links-verify``."""
-    parser = argparse.ArgumentParser(prog="links-verify", description="Verify LINk signatures offline.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    pdf = sub.add_parser("pdf", help="validate the PAdES signature of a signed-off PDF")
-    pdf.add_argument("file", type=Path)
-    pdf.add_argument("--cert", type=Path, help="the site's certificate (PEM) to trust")
-    sigs = sub.add_parser("signatures", help="check the seals of a saved @signatures JSON answer")
-    sigs.add_argument("file", type=Path)
-    sigs.add_argument("--public-key", type=Path, required=True, help="the site's seal public key (PEM)")
-    args = parser.parse_args(argv)
+    """``python -m links.content.signing.cli pdf|signatures ...`` (the same as ``links-verify``)."""
+    from links.content.cli import main as dispatch
 
-    try:
-        if args.command == "pdf":
-            results = verify_pdf(args.file.read_bytes(), args.cert.read_bytes() if args.cert else None)
-            if not results:
-                print(f"{args.file}: no signature found")
-                return 1
-            for r in results:
-                verdict = "VALID" if r["ok"] else "INVALID"
-                print(f"{args.file}: signature {r['field']}: {verdict}")
-                print(f"  signer: {r['signer']}")
-                print(f"  signing time: {r['time']}")
-                print(
-                    f"  intact: {r['intact']}; cryptographically valid: {r['valid']}; trusted: {r['trusted']}"
-                )
-                print(f"  modified after signing: {'yes' if r['modified_after_signing'] else 'no'}")
-            return 0 if all(r["ok"] for r in results) else 1
-        results = verify_signatures(json.loads(args.file.read_text("utf-8")), args.public_key.read_bytes())
-        for r in results:
-            verdict = "VALID" if r["seal_valid"] else "INVALID"
-            print(
-                f"signature {r['seq']}: {verdict} seal — {r['signer']} {r['meaning']} "
-                f"version {r['version_id']} "
-                f"sha256 {r['sha256']}"
-            )
-        return 0 if results and all(r["seal_valid"] for r in results) else 1
-    except (OSError, ValueError) as error:
-        print(f"links-verify: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # a PDF too broken for pyHanko to read is "invalid", not a crash
-        print(f"links-verify: cannot validate: {error}", file=sys.stderr)
-        return 1
+    return dispatch(argv)
 
 
 if __name__ == "__main__":

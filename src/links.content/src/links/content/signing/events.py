@@ -31,3 +31,10 @@ class SignoffCompleted(RecordEvent):
     """Quorum reached: the record was transitioned and its signed PDF stored."""
 
     action = "signoff.completed"
+
+
+class SignoffFieldsSet(RecordEvent):
+    """The sign-off transition set fields of the record (a constitution's adoption date): saved as a new
+    version after the signed one, which stays exactly what the members signed."""
+
+    action = "signoff.fields_set"

@@ -52,3 +52,23 @@ class Recused(SigningError):
     def __init__(self, message, declaration=None):
         super().__init__(message)
         self.declaration = declaration
+
+
+class SigningLocked(SigningError):
+    """Signing is locked for the member after too many wrong passwords (see ``lockout``).
+
+    :ivar until: when the lock ends (aware datetime)
+    """
+
+    status = 429
+
+    def __init__(self, message, until=None):
+        super().__init__(message)
+        self.until = until
+
+
+class SignoffFailed(SigningError):
+    """The quorum is reached but the signed PDF could not be made (no timestamp, a version that no longer
+    hashes as signed): the record stays awaiting sign-off and the signatures stay valid."""
+
+    status = 503

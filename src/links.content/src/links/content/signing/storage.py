@@ -18,9 +18,12 @@ KEY = "links.content.signing"
 class SignatureStore(Persistent):
     """The signing state of one record."""
 
+    #: Why the last attempt to sign off a reached quorum failed (``{"time", "message"}``), or None.
+    signoff_error = None
+
     def __init__(self):
         self.signatures = IOBTree()  # seq -> sealed signature record (dict, immutable)
-        self.superseded = IOBTree()  # seq -> {"time", "reason", "sha256"}
+        self.superseded = IOBTree()  # seq -> {"time", "reason", "sha256", "actor"}
         self.current = OOBTree()  # userid -> seq of their signature on the current version
         self.recusals = IOBTree()  # seq -> recusal record (dict, immutable)
         # seq -> sign-off: version_id, sha256, time, transition, signatures, and "pdf", the
@@ -48,16 +51,19 @@ class SignatureStore(Persistent):
         self.recusals[seq] = dict(record, seq=seq)
         return seq
 
-    def supersede_current(self, when: str, reason: str, sha256: str) -> list[int]:
-        """Mark every signature on the current version superseded.
+    def supersede(self, seqs: list[int], info: dict) -> list[int]:
+        """Mark signatures superseded (they no longer count) and take them off the current proposal.
 
+        :param seqs: sequence numbers of signatures in ``current``
+        :param info: ``{"time", "reason", "sha256", "actor"}`` kept for each
         :returns: the sequence numbers superseded
         """
-        seqs = list(self.current.values())
         for seq in seqs:
-            self.superseded[seq] = {"time": when, "reason": reason, "sha256": sha256}
-        self.current.clear()
-        return seqs
+            self.superseded[seq] = dict(info)
+            signer = self.signatures[seq]["signer"]
+            if self.current.get(signer) == seq:
+                del self.current[signer]
+        return list(seqs)
 
     def status_of(self, seq: int) -> str:
         """``"valid"`` or ``"superseded"``."""

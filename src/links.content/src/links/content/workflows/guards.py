@@ -17,7 +17,7 @@ class IWorkflowGuards(Interface):
     """Domain rules that allow or forbid a workflow transition."""
 
     def may_sign_off():
-        """True when enough governing body members have signed the record."""
+        """True when the quorum has signed the record as it stands and its sealed PDF is ready."""
 
     def may_publish():
         """True when the provider has responded or the provider-response clock has expired."""
@@ -35,12 +35,12 @@ class WorkflowGuards:
         self.context = context
 
     def may_sign_off(self) -> bool:
-        """Quorum of signatures reached (asked of the signing area; False until it exists)."""
-        try:
-            from links.content.signing.api import quorum_reached
-        except ImportError:
-            return False
-        return bool(quorum_reached(self.context))
+        """The signing area has prepared the sign-off: the quorum approved the record as it stands and the
+        sealed PDF of that version is made. Only ``signing.api.complete_signoff`` prepares it, so no path
+        (the workflow menu included) signs a record off without its PDF."""
+        from links.content.signing.api import signoff_ready
+
+        return signoff_ready(self.context)
 
     def provider_responded(self) -> bool:
         """The provider's response and its date have been recorded."""

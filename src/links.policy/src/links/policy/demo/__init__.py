@@ -31,11 +31,26 @@ STEPS = [
 ]
 
 
+def _timestamps() -> None:
+    """The demo signs records off; without a timestamp authority configured (LINKS_TSA_URL) its PDFs are
+    sealed without an RFC 3161 timestamp, and say so, rather than the demo failing to build."""
+    from links.content.timestamps import api as timestamps
+
+    if not timestamps.settings().configured:
+        logger.warning(
+            "demo: no timestamp authority is configured, so the demo site's signed PDFs carry no timestamp "
+            "(%s switched off). Set LINKS_TSA_URL to use one.",
+            timestamps.REQUIRED,
+        )
+        api.portal.set_registry_record(timestamps.REQUIRED, False)
+
+
 def install(context):
     """Post-handler of the demo profile."""
     portal = api.portal.get()
     portal.title = SITE_TITLE
     api.portal.set_registry_record("plone.site_title", SITE_TITLE)
+    _timestamps()
     for step in STEPS:
         logger.info("demo: %s.%s", step.__module__, step.__name__)
         step(portal)

@@ -238,7 +238,10 @@ def _sign_off(obj, signers) -> None:
         if signing_api.conflicts(obj, userid):
             continue
         with api.env.adopt_user(username=userid):
-            signing_api.sign(obj, userid, DEMO_PASSWORD, "approve")
+            # What each member reads is the record as it stands: sign exactly that version.
+            signing_api.sign(
+                obj, userid, DEMO_PASSWORD, "approve", expected_version=signing_api.current_version(obj)[1]
+            )
     if api.content.get_state(obj) == state:
         raise RuntimeError(f"Demo sign-off of {obj.absolute_url()} did not reach the quorum.")
 

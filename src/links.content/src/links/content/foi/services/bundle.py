@@ -1,5 +1,6 @@
 """<request>/@disclosure-bundle: GET the sealed manifest, POST {"items": [...]} to build the bundle."""
 
+import transaction
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
@@ -8,6 +9,7 @@ from zope.interface import alsoProvides
 
 from links.content.foi import api
 from links.content.foi.exceptions import InvalidSelection
+from links.content.timestamps.exceptions import TimestampError
 
 
 class BundleGet(Service):
@@ -36,5 +38,9 @@ class BundlePost(Service):
             manifest = api.build_bundle(self.context, items)
         except InvalidSelection as error:
             raise BadRequest(str(error)) from None
+        except TimestampError as error:  # the sealed PDF needs a timestamp; nothing was built
+            transaction.doom()
+            self.request.response.setStatus(503)
+            return {"type": "TimestampError", "message": str(error)}
         self.request.response.setStatus(201)
         return {"manifest": manifest, "pdf": f"{self.context.absolute_url()}/@@disclosure-bundle.pdf"}

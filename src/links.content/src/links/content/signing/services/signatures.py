@@ -8,6 +8,7 @@ from plone.restapi.services import Service
 from links.content.integrity import key_fingerprint
 from links.content.keys.api import public_key
 from links.content.keys.api import public_key_pem
+from links.content.keys.exceptions import KeyMissing
 from links.content.signing import api as signing
 
 
@@ -17,14 +18,20 @@ class SignaturesGet(Service):
     def reply(self):
         url = self.context.absolute_url()
         signoff = signing.latest_signoff(self.context)
+        try:
+            items = signing.signatures(self.context)
+            key_pem, fingerprint = public_key_pem().decode("ascii"), key_fingerprint(public_key())
+        except KeyMissing as error:
+            self.request.response.setStatus(503)
+            return {"type": "KeyMissing", "message": str(error)}
         return {
             "@id": f"{url}/@signatures",
-            "items": signing.signatures(self.context),
+            "items": items,
             "recusals": signing.recusals(
                 self.context, details=api.user.has_permission("links.content: Sign records", obj=self.context)
             ),
             "status": signing.status(self.context),
             "signed_pdf": f"{url}/@@signed-pdf" if signoff else None,
-            "public_key": public_key_pem().decode("ascii"),
-            "key_fingerprint": key_fingerprint(public_key()),
+            "public_key": key_pem,
+            "key_fingerprint": fingerprint,
         }
