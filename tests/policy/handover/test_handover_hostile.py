@@ -69,11 +69,15 @@ def resign(files: dict, key, manifest: dict | None = None, relist: tuple = ()) -
     )
 
 
-def test_hostile_corpus_is_refused_and_changes_nothing(source, exported, target, tmp_path, snapshot):  # noqa: C901
+def test_hostile_corpus_is_refused_and_changes_nothing(  # noqa: C901
+    source, exported, target, tmp_path, snapshot, monkeypatch
+):
     from links.content.keys.api import signing_key
 
     good, fingerprint = exported
     host_key = signing_key(source.getId())  # a compromised outgoing host signs what it likes
+    # Imports keep their private copies here: the swapping case must find this test's copy only.
+    monkeypatch.setenv("LINKS_HANDOVER_WORK_DIR", str(tmp_path / "work"))
     original = files_of(good)
     manifest = json.loads(original["manifest.json"])
     item = next(i for i in manifest["items"] if i["path"].count("/") >= 1)
