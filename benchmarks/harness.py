@@ -6,10 +6,24 @@ a real publisher, without timing anything inside a unit test.
 """
 
 import contextlib
+import os
+import re
 import statistics
+import sys
 import time
 
 import transaction
+
+
+def add_test_eggs_to_path():
+    """bin/zopepy lacks the test eggs (plone.app.testing, requests); borrow bin/pytest's path if so."""
+    try:
+        import plone.app.testing  # noqa: F401
+    except ImportError:
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bin", "pytest")
+        with open(script) as handle:
+            paths = re.findall(r"^\s+'([^']+)',$", handle.read(), re.MULTILINE)
+        sys.path[0:0] = [path for path in paths if path not in sys.path]
 
 
 def _layer_chain(layer):

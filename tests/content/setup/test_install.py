@@ -13,7 +13,8 @@ class TestInstall:
         assert installer.is_product_installed(PACKAGE) is True
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1003",)
+        # The version of profiles/default/metadata.xml; upgrade steps lead there from 1000.
+        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1005",)
 
     def test_browserlayer(self, browser_layers):
         assert ILinksContentLayer in browser_layers

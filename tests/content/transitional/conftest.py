@@ -4,7 +4,6 @@ records of every counted kind inside and outside the period (1 April 2025 to 31 
 from datetime import date
 
 import pytest
-from DateTime import DateTime
 from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
@@ -12,6 +11,7 @@ from plone.app.textfield.value import RichTextValue
 
 from links.content import roles
 from links.content.testing import add_users
+from links.content.testing import set_state as _force_state
 
 PASSWORD = "secret-transitional-1"
 MEMBERS = ["gbm1", "gbm2", "gbm3"]
@@ -32,22 +32,6 @@ def create_users(portal):
         api.user.get(userid=userid).setMemberProperties({"fullname": f"Member {userid[-1]} Name"})
     # Two approvals sign off (the members of other tests' users do not change the quorum).
     api.portal.set_registry_record("links.content.signing.quorum", "2")
-
-
-def _force_state(obj, workflow_id: str, state: str, action: str, when: date):
-    """Put a record in a state as if it had been walked there on ``when`` (guards are other areas' tests)."""
-    api.portal.get_tool("portal_workflow").setStatusOf(
-        workflow_id,
-        obj,
-        {
-            "review_state": state,
-            "action": action,
-            "actor": TEST_USER_ID,
-            "comments": "",
-            "time": DateTime(f"{when.isoformat()} 12:00:00 Europe/London"),
-        },
-    )
-    obj.reindexObject()
 
 
 def create_activity(portal):

@@ -20,8 +20,11 @@ def test_requests_in_each_stage(portal):
 
 def test_answered_request_is_in_the_log_without_requester(portal):
     total, entries = foi.disclosure_log()
-    assert total == 1
-    assert entries[0]["summary"] == demo.REQUESTS["information-requests-icb"][2]["summary"]
+    # This step's answered request, and those the annual report step adds for the last financial year.
+    answered = [o for o in portal["foi"].objectValues() if api.content.get_state(o) == "answered"]
+    assert total == len(answered) >= 1
+    summary = demo.REQUESTS["information-requests-icb"][2]["summary"]
+    assert summary in [entry["summary"] for entry in entries]
     assert "Wieczorek" not in str(entries)
 
 

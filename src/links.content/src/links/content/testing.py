@@ -97,3 +97,27 @@ def install_mailhost(portal, mailhost):
     api.portal.set_registry_record("plone.email_from_address", "links@example.org")
     api.portal.set_registry_record("plone.email_from_name", "Northbridge LINk")
     return mailhost
+
+
+def set_state(obj, workflow_id: str, state: str, action: str, when) -> None:
+    """Put a record in a workflow state as if it had been walked there at ``when``: the state, the history
+    entry with that time, and the state's permissions (who may see it). For tests of what is counted or
+    shown by state and date; the transitions themselves are tested by their own areas.
+
+    :param when: a ``datetime.date`` (noon in London that day) or a Zope ``DateTime``
+    """
+    from datetime import date
+
+    from DateTime import DateTime
+    from plone import api
+    from plone.app.testing import TEST_USER_ID
+
+    time = DateTime(f"{when.isoformat()} 12:00:00 Europe/London") if isinstance(when, date) else when
+    workflow = api.portal.get_tool("portal_workflow")
+    workflow.setStatusOf(
+        workflow_id,
+        obj,
+        {"review_state": state, "action": action, "actor": TEST_USER_ID, "comments": "", "time": time},
+    )
+    workflow.getWorkflowById(workflow_id).updateRoleMappingsFor(obj)
+    obj.reindexObject()

@@ -8,20 +8,19 @@ declaration by its date of change, a statutory deadline by its due date (met on 
 Drafts that never left the network (unsent requests, undeclared declarations, visits still to come) do not
 count. Complaints count by outcome only, never by person.
 
-This is not a hot path: it runs when a report is submitted or an archive is written, and reads the
-objects of the five record types once (the dates are not catalog indexes).
+The records are found through the catalog (``periodreport.figures``), so only the period's are read; the
+deadlines come from the clocks area (``clocks.api.deadline_figures``, by due date).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
-from datetime import datetime
-
-from plone import api
 
 from links.content.clocks import api as clocks_api
-from links.content.words import LONDON
+from links.content.periodreport import figures
+from links.content.periodreport.figures import Tally
+from links.content.periodreport.figures import as_date
+from links.content.periodreport.figures import in_period
 from links.content.words import plural
 from links.content.words import state_title
 
@@ -35,25 +34,13 @@ SECTIONS = (
     ("declarations", "Declarations of interest"),
     ("deadlines", "Statutory deadlines falling due, by outcome"),
 )
-
-
-def _in(day: date | None, start: date | None, end: date | None) -> bool:
-    if day is None:
-        return False
-    return (start is None or day >= start) and (end is None or day <= end)
-
-
-def _as_date(value) -> date | None:
-    """A date from a date, a datetime (in London) or a Zope DateTime."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return (value.astimezone(LONDON) if value.tzinfo else value).date()
-    if isinstance(value, date):
-        return value
-    if hasattr(value, "asdatetime"):  # Zope DateTime (creation dates, workflow history)
-        return value.asdatetime().astimezone(LONDON).date()
-    return None
+COUNTED_TYPES = (
+    "EnterAndViewReport",
+    "InformationRequest",
+    "OSCReferral",
+    "Complaint",
+    "DeclarationOfInterest",
+)
 
 
 class _States:
@@ -70,33 +57,6 @@ class _States:
         return self.cache[key]
 
 
-def _records(site, portal_type: str):
-    """(object, review_state) of every record of the type below ``site``, whoever is asking."""
-    catalog = api.portal.get_tool("portal_catalog")
-    path = "/".join(site.getPhysicalPath())
-    for brain in catalog.unrestrictedSearchResults(portal_type=portal_type, path=path):
-        try:
-            obj = brain._unrestrictedGetObject()
-        except (AttributeError, KeyError):  # a stale catalog entry
-            continue
-        yield obj, brain.review_state
-
-
-def _published_on(obj) -> date | None:
-    """The report's publication date, else the day its last "publish" transition happened."""
-    if getattr(obj, "publication_date", None):
-        return obj.publication_date
-    for entries in (getattr(obj, "workflow_history", None) or {}).values():
-        for entry in reversed(entries):
-            if entry.get("action") == "publish":
-                return _as_date(entry.get("time"))
-    return None
-
-
-def _section(counter: Counter) -> dict:
-    return {"total": sum(counter.values()), "breakdown": sorted(([k, n] for k, n in counter.items()))}
-
-
 def count(site, start: date | None = None, end: date | None = None, today: date | None = None) -> dict:
     """Count the activities of the period.
 
@@ -109,70 +69,56 @@ def count(site, start: date | None = None, end: date | None = None, today: date 
     """
     today = today or date.today()
     states = _States()
-    counters = {key: Counter() for key, _label in SECTIONS}
+    tallies = {key: Tally(key, label) for key, label in SECTIONS}
 
-    for obj, state in _records(site, "EnterAndViewReport"):
-        visited = getattr(obj, "visit_date", None)
-        if _in(visited, start, end) and visited <= today:
-            counters["visits"][f"Report: {states.title(obj, state).lower()}"] += 1
-        if state == "published" and _in(_published_on(obj), start, end):
-            answered = bool(getattr(obj, "provider_response_date", None))
-            counters["reports_published"][
-                "With the provider's response" if answered else "Without a response from the provider"
-            ] += 1
-
-    for obj, state in _records(site, "InformationRequest"):
-        if state == "draft":
-            continue
-        if not _in(getattr(obj, "sent_on", None) or _as_date(obj.created()), start, end):
-            continue
-        if getattr(obj, "response_received_on", None):
-            outcome = "Answered"
-        elif state == "closed":
-            outcome = "Closed without an answer"
-        else:
-            outcome = "Awaiting an answer"
-        counters["information_requests"][outcome] += 1
-
-    for obj, state in _records(site, "OSCReferral"):
-        if state == "draft":
-            continue
-        if not _in(getattr(obj, "referred_on", None) or _as_date(obj.created()), start, end):
-            continue
-        counters["osc_referrals"][states.title(obj, state)] += 1
-
-    outcomes = _complaint_outcomes()
-    for obj, state in _records(site, "Complaint"):
-        if not _in(getattr(obj, "received", None) or _as_date(obj.created()), start, end):
-            continue
-        outcome = getattr(obj, "outcome", None)
-        label = outcomes.get(outcome) if outcome else None
-        counters["complaints"][label or f"No outcome yet ({states.title(obj, state).lower()})"] += 1
-
-    for obj, state in _records(site, "DeclarationOfInterest"):
-        if state == "draft":
-            continue
-        if not _in(getattr(obj, "date_of_change", None) or _as_date(obj.created()), start, end):
-            continue
-        counters["declarations"][states.title(obj, state)] += 1
+    for obj, state in figures.find(site, COUNTED_TYPES, start, end):
+        kind = obj.portal_type
+        if kind == "EnterAndViewReport":
+            visited = getattr(obj, "visit_date", None)
+            if in_period(visited, start, end) and visited <= today:
+                tallies["visits"].add(f"Report: {states.title(obj, state).lower()}")
+            if state == "published" and in_period(figures.published_on(obj), start, end):
+                answered = bool(getattr(obj, "provider_response_date", None))
+                tallies["reports_published"].add(
+                    "With the provider's response" if answered else "Without a response from the provider"
+                )
+        elif kind == "InformationRequest" and state != "draft" and in_period(_on(obj, "sent_on"), start, end):
+            if getattr(obj, "response_received_on", None):
+                outcome = "Answered"
+            elif state == "closed":
+                outcome = "Closed without an answer"
+            else:
+                outcome = "Awaiting an answer"
+            tallies["information_requests"].add(outcome)
+        elif kind == "OSCReferral" and state != "draft" and in_period(_on(obj, "referred_on"), start, end):
+            tallies["osc_referrals"].add(states.title(obj, state))
+        elif kind == "Complaint" and in_period(_on(obj, "received"), start, end):
+            outcome = getattr(obj, "outcome", None)
+            label = _complaint_outcomes().get(outcome) if outcome else None
+            tallies["complaints"].add(label or f"No outcome yet ({states.title(obj, state).lower()})")
+        elif (
+            kind == "DeclarationOfInterest"
+            and state != "draft"
+            and in_period(_on(obj, "date_of_change"), start, end)
+        ):
+            tallies["declarations"].add(states.title(obj, state))
 
     # One measure of lateness for every report: the clocks' own (Clock.met_late_days).
     for (title, outcome), entry in clocks_api.deadline_figures(site, start, end, today).items():
         label = f"{title}: {clocks_api.OUTCOMES[outcome]}"
         if entry["late_days"]:
             label += f" ({plural(entry['late_days'], entry['unit'])} late in all)"
-        counters["deadlines"][label] += entry["count"]
+        tallies["deadlines"].add(label, n=entry["count"])
 
-    return {
-        "period": {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None},
-        "taken_on": today.isoformat(),
-        "sections": [{"key": key, "label": label, **_section(counters[key])} for key, label in SECTIONS],
-    }
+    return figures.document(start, end, today, [tallies[key] for key, _label in SECTIONS])
+
+
+def _on(obj, name: str) -> date | None:
+    """The record's date for the activity, else the day it was created."""
+    return getattr(obj, name, None) or as_date(obj.created())
 
 
 def _complaint_outcomes() -> dict[str, str]:
-    try:
-        from links.content.complaints.vocabularies import OUTCOMES
-    except ImportError:
-        return {}
+    from links.content.complaints.vocabularies import OUTCOMES
+
     return {term.value: str(term.title) for term in OUTCOMES}

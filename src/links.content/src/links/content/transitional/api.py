@@ -7,13 +7,11 @@ clocks (same date n months later, the month's last day if there is none) started
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from plone import api
-from zope.event import notify
 
-from links.content.signing.api import supersede_pending
+from links.content.periodreport.api import store_figures
 from links.content.transitional import activities
 from links.content.transitional.events import ActivitiesCounted
 from links.content.words import add_months
@@ -36,22 +34,8 @@ def take_snapshot(obj, today: date | None = None, actor: str | None = None) -> d
     :param actor: who caused it (for the audit trail)
     :returns: the figures (see ``activities.count``)
     """
-    site = api.portal.get()
-    data = activities.count(site, obj.period_start, obj.period_end, today=today)
-    # No form or REST client may write ``activities`` (its write permission is granted to no role).
-    obj.activities = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    obj.setModificationDate()  # a new version is due: CMFEditions compares modification dates
-    obj.reindexObject(idxs=["modified"])
-    # Approvals given before the report was returned and re-submitted were for other figures.
-    supersede_pending(obj, actor=actor)
-    notify(
-        ActivitiesCounted(
-            obj,
-            details={"totals": {s["key"]: s["total"] for s in data["sections"]}, "period": data["period"]},
-            actor=actor,
-        )
-    )
-    return data
+    data = activities.count(api.portal.get(), obj.period_start, obj.period_end, today=today)
+    return store_figures(obj, data, ActivitiesCounted, actor=actor)
 
 
 def due_dates(obj) -> dict | None:

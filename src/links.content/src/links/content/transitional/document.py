@@ -1,32 +1,19 @@
 """The transitional report as HTML: the same fragments for the record's page, its signed PDF and the
-handover archive's unsigned summary, so every copy shows the same figures the same way."""
+handover archive's unsigned summary, so every copy shows the same figures the same way (the money table and
+the stored figures come from the period report base)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from html import escape
 
 from links.content.pdf.api import render_pdf
-from links.content.transitional import expenditure
+from links.content.periodreport.document import day as _day
+from links.content.periodreport.document import money_html
+from links.content.periodreport.document import snapshot_of
 from links.content.words import format_date
 
 REGULATION = "regulation 15 of the Local Involvement Networks Regulations 2008 (SI 2008/528)"
-
-
-def _day(iso: str | None) -> date | None:
-    return date.fromisoformat(iso) if iso else None
-
-
-def snapshot_of(obj) -> dict | None:
-    """The activity figures stored on the report (None before it was first submitted)."""
-    text = getattr(obj, "activities", None)
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 def activities_html(data: dict | None, heading_level: int = 2) -> str:
@@ -67,23 +54,7 @@ def activities_html(data: dict | None, heading_level: int = 2) -> str:
 
 def expenditure_html(text: str | None, heading_level: int = 2) -> str:
     """The expenditure headings as recorded, with their total."""
-    h = f"h{heading_level}"
-    try:
-        rows = expenditure.parse(text)
-    except expenditure.ExpenditureError:  # stored before validation existed: show as written
-        return f"<{h}>Spending</{h}><p>{escape(text or '')}</p>"
-    if not rows:
-        return f"<{h}>Spending</{h}><p class='muted'>No expenditure headings are recorded.</p>"
-    body = "".join(
-        f"<tr><td>{escape(heading)}</td><td class='amount'>{escape(expenditure.pounds(amount))}</td></tr>"
-        for heading, amount in rows
-    )
-    return (
-        f"<{h}>Spending</{h}>"
-        "<table><thead><tr><th scope='col'>Heading</th><th scope='col'>Amount</th></tr></thead>"
-        f"<tbody>{body}</tbody><tfoot><tr><th scope='row'>Total</th>"
-        f"<td class='amount'>{escape(expenditure.pounds(expenditure.total(rows)))}</td></tr></tfoot></table>"
-    )
+    return money_html(text, "Spending", "No expenditure headings are recorded.", level=heading_level)
 
 
 def body_html(obj) -> str:

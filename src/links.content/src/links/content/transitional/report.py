@@ -4,11 +4,11 @@ It covers the period's activities and the amounts spent and on what; it is prepa
 ceasing and copies go to the host, the local authority and the Secretary of State within three. The
 governing body signs it off like any external report.
 
-The report's own text (period, expenditure, narrative) is writable only in draft (permission "Modify
-transitional report", managed by links_transitional_report_workflow); the dates the copies were sent
-stay writable after sign-off, because sending happens after it. The activity figures are taken from the
-catalog when the draft is submitted (``activities``, written by no form or client) so signers sign the
-figures they read.
+The period, the expenditure and the figures taken on submission come from the period report base
+(``links.content.periodreport``), shared with the annual report. The report's own text (period, expenditure,
+narrative) is writable only in draft (permission "Modify transitional report", managed by
+links_transitional_report_workflow); the dates the copies were sent stay writable after sign-off, because
+sending happens after it.
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ from zope.interface import Invalid
 from zope.interface import invariant
 
 from links.content import _
-from links.content.transitional import expenditure as expenditure_lines
+from links.content.periodreport.schema import RECORD_FIGURES  # noqa: F401 (imported from here by tests)
+from links.content.periodreport.schema import IPeriodReport
 from links.content.validators import FutureDate  # noqa: F401 (imported from here by tests)
 from links.content.validators import not_in_future
 
 MODIFY_CONTENT = "links.content.ModifyTransitionalReport"
-#: Granted to no role: only the system writes the figures.
-RECORD_FIGURES = "links.content.RecordTransitionalFigures"
 #: The report's own text, locked once submitted (the copy dates are not among them).
 CONTENT_FIELDS = (
     "period_start",
@@ -46,7 +45,7 @@ RECIPIENT_FIELDS = (
 )
 
 
-class ITransitionalReport(model.Schema):
+class ITransitionalReport(IPeriodReport):
     """The transitional report of an outgoing host (marker of the type)."""
 
     model.fieldset(
@@ -59,17 +58,6 @@ class ITransitionalReport(model.Schema):
         fields=[name for name, _title in RECIPIENT_FIELDS],
     )
 
-    period_start = schema.Date(
-        title=_("Period from"),
-        description=_("The first day of the period the report covers (usually the start of the contract)."),
-        required=True,
-    )
-    period_end = schema.Date(
-        title=_("Period to"),
-        description=_("The last day of the period the report covers."),
-        required=True,
-        constraint=not_in_future,
-    )
     ceased_on = schema.Date(
         title=_("Host ceased its activities on"),
         description=_(
@@ -80,19 +68,13 @@ class ITransitionalReport(model.Schema):
     )
     host_name = schema.TextLine(title=_("Outgoing host"), required=False)
     council_name = schema.TextLine(title=_("Local authority"), required=False)
-    expenditure = schema.Text(
-        title=_("Expenditure headings as recorded"),
-        description=_(
-            "One heading per line, a colon, then the amount in pounds, e.g. “Room hire: 1,250.00”."
-        ),
-        required=False,
-        constraint=expenditure_lines.valid,
-    )
     narrative = RichText(
         title=_("Summary of the period's activities"),
         description=_("What the network did, what changed as a result, and what the successor should know."),
         required=False,
     )
+    # The shared spending field is shown where it always was, after the local authority.
+    directives.order_after(expenditure="council_name")
     for _name in CONTENT_FIELDS:
         directives.write_permission(**{_name: MODIFY_CONTENT})
     del _name
@@ -104,22 +86,6 @@ class ITransitionalReport(model.Schema):
     sent_to_secretary_of_state = schema.Date(
         title=_("Copy sent to the Secretary of State on"), required=False, constraint=not_in_future
     )
-
-    activities = schema.Text(
-        title=_("Activities of the period"),
-        description=_("Figures taken from the records when the report was submitted for sign-off (JSON)."),
-        required=False,
-    )
-    # Written only by the submission (transitional.api.take_snapshot): no form shows it and no role holds
-    # the write permission, so plone.restapi ignores it too. Not ``readonly``: a handover must restore it.
-    directives.omitted("activities")
-    directives.write_permission(activities=RECORD_FIGURES)
-
-    @invariant
-    def period_in_order(data):
-        start, end = getattr(data, "period_start", None), getattr(data, "period_end", None)
-        if start and end and end <= start:
-            raise Invalid(_("The period must end after it starts."))
 
     @invariant
     def ceased_within_period(data):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from plone import api
 from Products.Five import BrowserView
 
+from links.content.periodreport.api import deadline_row
+from links.content.periodreport.api import signed_on
 from links.content.transitional import activities
 from links.content.transitional import api as transitional_api
 from links.content.transitional import document
 from links.content.words import format_date
 from links.content.words import state_title
-from links.content.words import today
 
 MODIFY_CONTENT_TITLE = "links.content: Modify transitional report"
 
@@ -46,8 +47,8 @@ class TransitionalReportView(BrowserView):
         signoff = self._signed_on()
         sent = transitional_api.copies_sent_on(self.context)
         return [
-            self._row("Report prepared and signed off", due["report_due"], signoff),
-            self._row(
+            deadline_row("Report prepared and signed off", due["report_due"], signoff),
+            deadline_row(
                 "Copies sent to the host, the local authority and the Secretary of State",
                 due["copies_due"],
                 sent,
@@ -57,23 +58,7 @@ class TransitionalReportView(BrowserView):
     def _signed_on(self):
         if api.content.get_state(self.context, default=None) not in transitional_api.SIGNED_STATES:
             return None
-        from links.content.transitional.subscribers import _signed_on
-
-        return _signed_on(self.context)
-
-    @staticmethod
-    def _row(what: str, due, met) -> dict:
-
-        if met is not None:
-            status = "Met" if met <= due else "Met late"
-        else:
-            status = "Overdue" if today() > due else "Open"
-        return {
-            "what": what,
-            "due": format_date(due),
-            "met": format_date(met) if met else "",
-            "status": status,
-        }
+        return signed_on(self.context)
 
     def ceased_on(self) -> str:
         return format_date(self.context.ceased_on) if self.context.ceased_on else ""

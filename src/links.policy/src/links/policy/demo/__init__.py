@@ -9,6 +9,7 @@ import logging
 
 from plone import api
 
+from links.policy.demo import annual
 from links.policy.demo import complaints
 from links.policy.demo import foi
 from links.policy.demo import pages
@@ -27,7 +28,8 @@ STEPS = [
     records.create,
     complaints.create,
     foi.create,
-    transitional.create,  # last: its figures count the records the steps above create
+    transitional.create,  # after the records: its figures count the records the steps above create
+    annual.create,  # adds the last financial year's own records, then counts them
 ]
 
 

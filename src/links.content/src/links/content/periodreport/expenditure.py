@@ -1,5 +1,6 @@
-"""Expenditure headings as recorded: one "Heading: amount" line each, amounts in pounds.
+"""Money by heading, as recorded in a period report: one "Heading: amount" line each, amounts in pounds.
 
+The transitional report's expenditure and the annual report's expenditure and income are written this way.
 A text field (one line per heading) works the same in the Classic UI form (a text area) and over REST
 (a string with newlines), and a bad line is reported as a field error naming the line.
 """
@@ -97,5 +98,5 @@ def total(rows: list[tuple[str, Decimal]]) -> Decimal:
 
 
 def pounds(amount: Decimal) -> str:
-    """An amount as people read it: "£1,250.00"."""
-    return f"£{amount:,.2f}"
+    """An amount as people read it: "£1,250.00" ("−£80.00" below zero)."""
+    return f"−£{-amount:,.2f}" if amount < 0 else f"£{amount:,.2f}"
