@@ -6,7 +6,8 @@ from links.content.audit import readstore
 
 
 def _viewed(portal, uid):
-    return [e for e in readstore.read(portal.getId()) if e.get("action") == "record.viewed" and e["uid"] == uid]
+    entries = readstore.read(portal.getId())
+    return [e for e in entries if e.get("action") == "record.viewed" and e["uid"] == uid]
 
 
 def test_search_with_full_objects_is_read_audited(records, session, functional_portal):
