@@ -93,8 +93,9 @@ def test_redaction_is_a_versioned_record_and_the_original_is_untouched(new_reque
     assert redaction.portal_type == "Redaction"
     assert redaction.redacted_by == "staff" and redaction.redacted_at is not None
     assert redaction.exemption == "s40" and redaction.target_version == 0
-    assert len(history.versions(redaction)) >= 1
-    assert "Penhaligon" in history.fields(first, 0)["questions"]["value"]
+    with api.env.adopt_roles(["Manager"]):  # the test user may not view the records' versions
+        assert len(history.versions(redaction)) >= 1
+        assert "Penhaligon" in history.fields(first, 0)["questions"]["value"]
 
 
 @pytest.mark.parametrize(
@@ -140,12 +141,9 @@ def test_bundle_is_one_signed_pdf_with_redactions_and_a_sealed_manifest(new_requ
     assert manifest["items"][0]["redactions"][0]["exemption"] == "s40"
     assert verify_seal(manifest, keys.public_key())
     # The sha256 is recomputable from the version's fields.
-    document = {
-        "type": "InformationRequest",
-        "uid": first.UID(),
-        "version": 0,
-        "fields": {n: d["value"] for n, d in history.fields(first, 0).items()},
-    }
+    with api.env.adopt_user(username="staff"):  # as the builder reads them
+        fields = {n: d["value"] for n, d in history.fields(first, 0).items()}
+    document = {"type": "InformationRequest", "uid": first.UID(), "version": 0, "fields": fields}
     assert foi.content_sha256(document) == manifest["items"][0]["sha256"]
     pdf = request.bundle.data
     assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf
@@ -160,7 +158,8 @@ def test_bundle_is_one_signed_pdf_with_redactions_and_a_sealed_manifest(new_requ
     assert "Signature is Valid" in sig.stdout, sig.stdout
     assert foi.bundle_manifest(request)["seal"] == manifest["seal"]
     # The original record is untouched.
-    assert "Penhaligon" in history.fields(first, 0)["questions"]["value"]
+    with api.env.adopt_user(username="staff"):
+        assert "Penhaligon" in history.fields(first, 0)["questions"]["value"]
 
 
 def test_tampered_manifest_fails_its_seal(new_request, records):

@@ -13,6 +13,7 @@ from zope.component.hooks import getSite
 from zope.container.interfaces import IContainerModifiedEvent
 
 from links.content.audit import api
+from links.content.disclosure import noted_reads
 from links.content.integrity import json_safe
 from links.content.interfaces import IConfidentialRecord
 
@@ -190,14 +191,20 @@ def publication_succeeded(event):
         if method != "GET" or status != 200:
             return
         context = _published_context(request)
+        published = request.get("PUBLISHED")
+        view = getattr(published, "__name__", "") or ""
+        audited = set()
         if context is not None and IConfidentialRecord.providedBy(context):
-            published = request.get("PUBLISHED")
-            api.record_read(
-                "record.viewed",
-                context,
-                {"view": getattr(published, "__name__", "") or ""},
-                site_id=site.getId(),
-            )
+            api.record_read("record.viewed", context, {"view": view}, site_id=site.getId())
+            audited.add(context.UID())
+        # Confidential records read through another page or service (@search?fullobjects, the FOI
+        # search and bundle...): noted by links.content.disclosure while the answer was made.
+        for record, channel in noted_reads(request):
+            if record.UID() not in audited:
+                audited.add(record.UID())
+                api.record_read(
+                    "record.viewed", record, {"view": view, "channel": channel}, site_id=site.getId()
+                )
     except Exception:  # auditing a read must never break the response already rendered
         logger.exception("Could not record a read event")
 

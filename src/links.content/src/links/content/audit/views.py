@@ -3,6 +3,7 @@
 from plone import api as ploneapi
 from Products.Five.browser import BrowserView
 
+from links.content import disclosure
 from links.content.audit import api
 from links.content.words import format_datetime
 
@@ -25,10 +26,14 @@ class HistoryAndAuditView(BrowserView):
             return self._entries
         start = self.start()
         self.total, items = api.entries({"uid": self.context.UID()}, start=start, limit=self.page_size)
+        disclosure.withhold_free_text(items)
         for item in items:
             item["when"] = format_datetime(item["timestamp"])
             item["summary"] = ", ".join(
-                f"{key}: {value}" for key, value in sorted(item["details"].items()) if key != "changes"
+                f"{key}: {'(withheld)' if value is None and key in withheld else value}"
+                for key, value in sorted(item["details"].items())
+                if key not in ("changes", "withheld")
+                for withheld in [item["details"].get("withheld") or ()]
             )
         self._entries = items
         return items
@@ -49,6 +54,8 @@ class HistoryAndAuditView(BrowserView):
         return ploneapi.user.has_permission("CMFEditions: Access previous versions", obj=self.context)
 
     def versions(self) -> list[dict]:
+        # Comments are free text of the record: shown only to who may read its personal fields.
+        free_text = disclosure.may_read_free_text(self.context)
         archivist = ploneapi.portal.get_tool("portal_archivist")
         try:
             history = archivist.getHistoryMetadata(self.context)
@@ -64,7 +71,9 @@ class HistoryAndAuditView(BrowserView):
                     "version": history.getVersionId(index, countPurged=False),
                     "author": meta.get("principal", ""),
                     "when": format_datetime(meta.get("timestamp", 0)),
-                    "comment": meta.get("comment", ""),
+                    "comment": meta.get("comment", "")
+                    if free_text or not meta.get("comment")
+                    else "(comment withheld)",
                 }
             )
         return rows

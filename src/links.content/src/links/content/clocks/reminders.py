@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from plone import api
 
+from links.content import disclosure
 from links.content.clocks.api import clocks as clocks_of
 from links.content.clocks.api import reminder_days
 from links.content.clocks.storage import RUNNING
@@ -58,8 +59,9 @@ def send_reminders(portal, today: date | None = None) -> list[tuple[str, str, st
             if not recipients:
                 logger.warning("No e-mail address to remind about %s on %s", clock.name, brain.getPath())
                 continue
-            subject, body = _message(obj, clock, kind, today)
-            for recipient in sorted(recipients):
+            for recipient, userid in sorted(recipients.items()):
+                reasons = _may_read_reasons(obj, userid)
+                subject, body = _message(obj, clock, kind, today, reasons)
                 api.portal.send_email(recipient=recipient, subject=subject, body=body, immediate=False)
             clock.reminders_sent = clock.reminders_sent | {key}
             sent.append((brain.getPath(), clock.name, kind))
@@ -73,16 +75,24 @@ def _email(userid: str | None) -> str | None:
     return (user.getProperty("email") or None) if user is not None else None
 
 
-def _recipients(obj, brain) -> set[str]:
-    found = {_email(brain.clock_owner)}
+def _recipients(obj, brain) -> dict[str, str]:
+    """E-mail address -> user id of the people responsible for the record's clocks."""
+    userids = {brain.clock_owner}
     if brain.portal_type in COMPLAINT_TYPES:
         group = api.group.get(groupname=COMPLAINTS_GROUP)
         if group is not None:
-            found |= {_email(member.getId()) for member in api.user.get_users(group=group)}
-    return {address for address in found if address}
+            userids |= {member.getId() for member in api.user.get_users(group=group)}
+    found = {_email(userid): userid for userid in sorted(u for u in userids if u)}
+    return {address: userid for address, userid in found.items() if address}
 
 
-def _message(obj, clock, kind: str, today: date) -> tuple[str, str]:
+def _may_read_reasons(obj, userid: str) -> bool:
+    """Whether a recipient may read the record's free text (the clock's reasons): the disclosure rule."""
+    user = api.user.get(userid=userid)
+    return user is not None and disclosure.may_read_free_text(obj, user)
+
+
+def _message(obj, clock, kind: str, today: date, reasons: bool = False) -> tuple[str, str]:
     title = clock.rule.title or clock.name
     # A confidential record's title may name the complainant: the mail gives only the link.
     record = "a confidential record" if IConfidentialRecord.providedBy(obj) else f"“{obj.Title()}”"
@@ -95,7 +105,7 @@ def _message(obj, clock, kind: str, today: date) -> tuple[str, str]:
         when = f"is due on {short_date(clock.due)} ({'today' if days == 0 else f'in {days} days'})"
     body = (
         f"The deadline “{title}” for {record} {when}.\n\n"
-        f"How the date was worked out: {clock.explanation}\n\n"
+        f"How the date was worked out: {clock.explain(reasons)}\n\n"
         f"Open the record: {obj.absolute_url()}\n"
     )
     return subject, body

@@ -8,7 +8,10 @@ from links.content.clocks.storage import Clock
 from links.content.words import today as london_today
 
 
-def clock_to_json(clock: Clock, today: date | None = None) -> dict:
+def clock_to_json(clock: Clock, today: date | None = None, reasons: bool = True) -> dict:
+    """A clock as JSON. ``reasons`` False (a reader who may not read the record's free text, see
+    ``links.content.disclosure.may_read_free_text``): pause and extension reasons are null, the explanation
+    says "reason withheld"; dates, actors and times stay."""
     today = today or london_today()
     return {
         "name": clock.name,
@@ -27,7 +30,7 @@ def clock_to_json(clock: Clock, today: date | None = None) -> dict:
                 "start": p.start.isoformat(),
                 "end": p.end.isoformat() if p.end else None,
                 "backdated": bool(p.backdated or p.end_backdated),
-                "reason": p.reason,
+                "reason": p.reason if reasons else None,
                 "actor": p.actor,
                 "recorded": p.recorded.isoformat(),
             }
@@ -41,11 +44,11 @@ def clock_to_json(clock: Clock, today: date | None = None) -> dict:
                 "months": e.months,
                 "backdated": bool(e.backdated),
                 "until": e.until.isoformat() if e.until else None,
-                "reason": e.reason,
+                "reason": e.reason if reasons else None,
                 "actor": e.actor,
                 "recorded": e.recorded.isoformat(),
             }
             for e in clock.extensions
         ],
-        "explanation": clock.explanation,
+        "explanation": clock.explain(reasons),
     }

@@ -11,6 +11,7 @@ Fields added to the records after 1.0 have class-level defaults, so clocks pickl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from datetime import datetime
 
@@ -37,6 +38,10 @@ ENDED = "ended"
 OVERDUE = "overdue"
 OPEN_STATES = (RUNNING, PAUSED)
 STATUS_WORDS = {RUNNING: "Running", PAUSED: "Paused", MET: "Met", ENDED: "Ended", OVERDUE: "Overdue"}
+
+
+#: What a reader who may not read the record's free text sees instead of a pause or extension reason.
+REASON_WITHHELD = "reason withheld"
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,21 @@ class Clock(Persistent):
 
     @property
     def explanation(self) -> str:
-        text = self.computation().explanation
+        return self.explain()
+
+    def explain(self, reasons: bool = True) -> str:
+        """How the due date was worked out, in plain English.
+
+        :param reasons: False for a reader who may not read the record's free text
+            (``links.content.disclosure.may_read_free_text``): each pause, extension and end keeps its
+            dates and "reason withheld" instead of its reason.
+        """
+        if reasons:
+            text = self.computation().explanation
+        else:
+            pauses = tuple(replace(p, reason=REASON_WITHHELD) for p in self.pauses)
+            extensions = tuple(replace(e, reason=REASON_WITHHELD) for e in self.extensions)
+            text = compute(self.rule, self.started, pauses, extensions, self.extra_days).explanation
         if self.state == MET and self.met_on is not None:
             late = self.met_late_days
             text += f" Met on {long_date(self.met_on)}"
@@ -124,7 +143,9 @@ class Clock(Persistent):
             if stopped is not None and stopped.backdated:
                 text = text[:-1] + f" (recorded {plural(stopped.backdated, 'working day')} later)."
         elif self.state == ENDED and self.ended_on is not None:
-            text += f" Ended on {long_date(self.ended_on)}: {self.end_reason}."
+            text += (
+                f" Ended on {long_date(self.ended_on)}: {self.end_reason if reasons else REASON_WITHHELD}."
+            )
         return text
 
     @property

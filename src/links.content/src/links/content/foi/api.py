@@ -11,12 +11,12 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
-from AccessControl import getSecurityManager
 from Acquisition import aq_base
 from DateTime import DateTime
 from plone import api
 from zope.event import notify
 
+from links.content import disclosure
 from links.content.annotations import next_in_year
 from links.content.foi.events import RedactionMade
 from links.content.foi.exceptions import InvalidRedaction
@@ -186,15 +186,21 @@ def find_held_information(
     results = []
     for brain in brains:
         obj = brain.getObject()
+        if not disclosure.may_read_versions(obj):
+            continue  # e.g. a complaint for a council auditor: its versions are the complaints roles'
         try:
             version = history.version_at(obj, moment)
         except (NotYetCreated, HistoryError):
             continue
         unchanged = brain.modified <= cutoff
-        field_map = history.fields(obj, None if unchanged else version["version_id"])
+        # Only the fields the searcher may read: the search must not tell whether hidden text occurs.
+        field_map = disclosure.filter_fields(
+            obj, history.fields(obj, None if unchanged else version["version_id"])
+        )
         matched = _matches(words, field_map)
         if not matched:
             continue
+        disclosure.note_read(obj, "foi-search")
         results.append(
             {
                 "uid": brain.UID,
@@ -215,7 +221,7 @@ def find_held_information(
 def _readable(uid: str):
     """The record with this UID if the current user may view it, else None."""
     obj = api.content.get(UID=uid) if uid else None
-    if obj is None or not getSecurityManager().checkPermission("View", obj):
+    if obj is None or not disclosure.may_view(obj):
         return None
     return obj
 
@@ -256,14 +262,18 @@ def redact(
     obj = _readable(target)
     if obj is None:
         raise InvalidRedaction(f"There is no record with UID {target!r} that you may view.")
+    if not disclosure.may_read_versions(obj):
+        raise InvalidRedaction(f"You may not read the versions of {obj.Title()!r}.")
     if not isinstance(version, int) or isinstance(version, bool):
         raise InvalidRedaction("The version must be a whole number (a version id).")
     try:
-        field_map = history.fields(obj, version)
+        field_map = disclosure.version_fields(obj, version, channel="redaction")
     except NoSuchVersion as error:
         raise InvalidRedaction(str(error)) from None
     if field not in field_map:
-        raise InvalidRedaction(f"{obj.portal_type} has no field {field!r}. Fields: {', '.join(field_map)}.")
+        raise InvalidRedaction(
+            f"{obj.portal_type} has no field {field!r} that you may read. Fields: {', '.join(field_map)}."
+        )
     if text not in plain_text(field_map[field]["value"]):
         raise InvalidRedaction(f"The text to withhold does not occur in {field!r} of version {version}.")
     actor = actor or api.user.get_current().getId()
@@ -337,6 +347,8 @@ def _item(request, entry) -> dict:
     obj = _readable(entry["uid"])
     if obj is None:
         raise InvalidSelection(f"There is no record with UID {entry['uid']!r} that you may view.")
+    if not disclosure.may_read_versions(obj):
+        raise InvalidSelection(f"You may not read the versions of {obj.Title()!r}.")
     version = entry.get("version")
     try:
         if version is None:
@@ -347,7 +359,7 @@ def _item(request, entry) -> dict:
         described = {v["version_id"]: v for v in history.versions(obj)}
         if version not in described:
             raise NoSuchVersion(f"Version {version} of {obj.Title()!r} does not exist.")
-        field_map = history.fields(obj, version)
+        field_map = disclosure.version_fields(obj, version, channel="disclosure-bundle")
     except HistoryError as error:
         raise InvalidSelection(f"{obj.Title()}: {error}") from None
     document = {

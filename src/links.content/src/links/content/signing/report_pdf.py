@@ -28,6 +28,7 @@ from zope.schema.interfaces import IText
 from zope.schema.interfaces import ITextLine
 
 from links.content.canonical import schema_fields
+from links.content.disclosure import field_read_permissions
 from links.content.interfaces import ISignedRecordBody
 from links.content.words import and_join
 from links.content.words import field_label
@@ -128,9 +129,12 @@ def displayed_fields(version, relations: dict | None = None) -> list[dict]:
     :returns: list of ``{"name", "label", "long", "text"|"html"|"items"}``
     """
     relations = relations or {}
+    # The PDF is kept on the record and served to everyone who may view it: a field with a read
+    # permission (links.content.disclosure) is never printed in it.
+    protected = field_read_permissions(version)
     shown = []
     for schema, name, field, value in schema_fields(version):
-        if name in TITLE_FIELDS or schema.__identifier__ in SYSTEM_SCHEMAS:
+        if name in TITLE_FIELDS or name in protected or schema.__identifier__ in SYSTEM_SCHEMAS:
             continue
         rendered = value_text(name, field, value, version, relations.get(name))
         if rendered is None:

@@ -3,6 +3,7 @@
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 
+from links.content import disclosure
 from links.content.audit import api
 from links.content.audit.exceptions import InvalidFilter
 
@@ -39,6 +40,7 @@ class AuditGet(Service):
         start = _int(self.request, "b_start", 0, 0, 10**12)
         size = _int(self.request, "b_size", 50, 1, MAX_PAGE)
         total, items = api.entries(filters, start=start, limit=size)
+        disclosure.withhold_free_text(items)
         return {
             "@id": f"{self.context.absolute_url()}/@audit",
             "items_total": total,

@@ -5,6 +5,7 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
 from links.content import _
+from links.content import disclosure
 from links.content.clocks import api
 from links.content.words import format_date as short_date
 from links.content.words import today as london_today
@@ -20,6 +21,7 @@ STATUS_LABELS = {
 
 def rows(context):
     today = london_today()
+    reasons = disclosure.may_read_free_text(context)
     result = []
     for clock in api.clocks(context):
         status = clock.status(today)
@@ -35,7 +37,7 @@ def rows(context):
                 "status_label": clock.status_text(today) if clock.met_late_days else STATUS_LABELS[status],
                 "met_on": short_date(clock.met_on) if clock.met_on else "",
                 "met_late": bool(clock.met_late_days),
-                "explanation": clock.explanation,
+                "explanation": clock.explain(reasons),
             }
         )
     return result

@@ -2,6 +2,7 @@
 
 from plone.restapi.services import Service
 
+from links.content import disclosure
 from links.content.clocks import api
 from links.content.clocks.serialize import clock_to_json
 from links.content.words import today as london_today
@@ -10,5 +11,6 @@ from links.content.words import today as london_today
 class ClocksGet(Service):
     def reply(self):
         today = london_today()
-        items = [clock_to_json(clock, today) for clock in api.clocks(self.context)]
+        reasons = disclosure.may_read_free_text(self.context)
+        items = [clock_to_json(clock, today, reasons) for clock in api.clocks(self.context)]
         return {"@id": f"{self.context.absolute_url()}/@clocks", "items": items}

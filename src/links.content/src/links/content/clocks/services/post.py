@@ -22,6 +22,7 @@ from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
+from links.content import disclosure
 from links.content.clocks import api
 from links.content.clocks.exceptions import BackdatingRefused
 from links.content.clocks.exceptions import ClockError
@@ -52,6 +53,9 @@ class ClocksPost(Service):
         return self
 
     def reply(self):
+        # "Manage clocks" is granted per state by the record's workflow; View is asked as well, so a
+        # role that may not see the record never changes (or learns the dates of) its clocks.
+        disclosure.require_view(self.context)
         if len(self.params) != 2 or self.params[1] not in ACTIONS:
             raise BadRequest("Use POST @clocks/<clock name>/pause, /resume or /extend.")
         name, action = self.params
@@ -96,7 +100,7 @@ class ClocksPost(Service):
             raise Forbidden(str(error)) from error
         except ClockError as error:
             raise BadRequest(str(error)) from error
-        return clock_to_json(clock)
+        return clock_to_json(clock, reasons=disclosure.may_read_free_text(self.context))
 
 
 def _date(body: dict, key: str) -> date | None:

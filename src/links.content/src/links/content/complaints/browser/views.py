@@ -1,5 +1,6 @@
 """The response letter download and the assign-reviewer form."""
 
+from AccessControl import Unauthorized
 from plone import api as ploneapi
 from plone.namedfile.utils import stream_data
 from Products.Five.browser import BrowserView
@@ -13,6 +14,7 @@ from zope.interface import Interface
 from zope.interface import Invalid
 
 from links.content import _
+from links.content import disclosure
 from links.content.complaints import api
 from links.content.complaints.exceptions import ComplaintError
 
@@ -21,6 +23,10 @@ class ResponseLetterView(BrowserView):
     """``@@response-letter``: download the PDF letter (permission "View complainant details")."""
 
     def __call__(self):
+        # The letter repeats the complainant's details and the findings: the disclosure rule for the
+        # record's free text (View and every personal field), not only the page's permission.
+        if not disclosure.may_read_free_text(self.context):
+            raise Unauthorized("You may not read this complaint's response letter.")
         letter = getattr(self.context, "response_letter", None)
         if letter is None:
             raise NotFound(

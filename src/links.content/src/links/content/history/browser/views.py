@@ -11,6 +11,7 @@ from datetime import date
 
 from Products.Five.browser import BrowserView
 
+from links.content import disclosure
 from links.content.history import api
 from links.content.history.exceptions import HistoryError
 from links.content.words import LONDON
@@ -60,7 +61,8 @@ def describe_version(version: dict) -> dict:
         "label": f"Version {version['version_id']}",
         "author": version.get("author_name") or version.get("author") or "unknown",
         "when": format_datetime(version["time"]),
-        "comment": version.get("comment") or "",
+        # None: the comment exists but the reader may not read the record's free text (disclosure).
+        "comment": "(comment withheld)" if version.get("comment", "") is None else version.get("comment", ""),
     }
 
 
@@ -71,8 +73,9 @@ class CompareVersionsView(BrowserView):
     result = None
 
     def __call__(self):
+        disclosure.require_view(self.context)
         try:
-            self.all_versions = [describe_version(v) for v in api.versions(self.context)]
+            self.all_versions = [describe_version(v) for v in disclosure.versions(self.context)]
         except HistoryError as error:
             self.all_versions = []
             self.error = str(error)
@@ -82,7 +85,7 @@ class CompareVersionsView(BrowserView):
         to_id = self._version("to", ids[-1])
         if self.error is None:
             try:
-                compared = api.compare(self.context, from_id, to_id)
+                compared = disclosure.compare(self.context, from_id, to_id)
             except HistoryError as error:
                 self.error = str(error)
             else:
@@ -123,11 +126,12 @@ class AsOfView(BrowserView):
     result = None
 
     def __call__(self):
+        disclosure.require_view(self.context)
         self.date = (self.request.form.get("date") or "").strip()
         if self.date:
             try:
                 moment = api.parse_moment(self.date)
-                found = api.as_of(self.context, moment)
+                found = disclosure.as_of(self.context, moment)
             except ValueError as error:
                 self.error = str(error).replace("'date'", "The date")
                 self.request.response.setStatus(400)

@@ -3,6 +3,7 @@
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 
+from links.content import disclosure
 from links.content.history import api
 from links.content.history.exceptions import NotVersioned
 from links.content.history.exceptions import NotYetCreated
@@ -22,7 +23,7 @@ class AsOfGet(Service):
         except ValueError as error:
             raise BadRequest(str(error)) from None
         try:
-            result = api.as_of(self.context, moment)
+            result = disclosure.as_of(self.context, moment)
         except (NotYetCreated, NotVersioned) as error:
             self.request.response.setStatus(404)
             return {"type": "NotFound", "message": str(error)}

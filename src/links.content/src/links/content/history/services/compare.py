@@ -4,6 +4,7 @@ from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import NotFound
 
+from links.content import disclosure
 from links.content.history import api
 from links.content.history.exceptions import NoSuchVersion
 from links.content.history.exceptions import NotVersioned
@@ -30,7 +31,7 @@ class CompareGet(Service):
         from_id = version_param(self.request, "from")
         to_id = version_param(self.request, "to")
         try:
-            result = api.compare(self.context, from_id, to_id)
+            result = disclosure.compare(self.context, from_id, to_id)
         except NoSuchVersion as error:
             raise BadRequest(str(error)) from None
         except NotVersioned as error:
