@@ -413,11 +413,13 @@ def chain(log: AuditLog, checkpoint=None, every: int | None = None) -> int:
     return count
 
 
-def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = None) -> int:
+def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = None, seal: bool = False) -> int:
     """Run the chainer in a fresh connection and transaction (after a user's commit, or from a script).
 
     :param db: the ZODB database
     :param oid: oid of the AuditLog
+    :param seal: make sure a signed checkpoint of the new head exists (exports), even if nothing was
+        waiting
     :returns: entries chained (0 if another process won every attempt: they wait for the next run)
     """
     from links.content.audit.checkpoints import seal_head
@@ -431,7 +433,10 @@ def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = Non
                 try:
                     log = conn.get(oid)
                     count = chain(log, checkpoint=seal_head, every=every)
-                    if not count:
+                    # Exports need a checkpoint of the head; one already made at this size will do (a
+                    # new one would replace a checkpoint witnesses may hold).
+                    sealed = seal and log.last_seq not in log.checkpoints and seal_head(log) is not None
+                    if not count and not sealed:
                         manager.abort()
                         return 0
                     manager.get().note("links.content.audit: chain")
