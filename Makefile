@@ -89,6 +89,10 @@ format: install $(RUFF) ## Format Python with ruff and XML/ZCML with zpretty
 reminders: ## Send the daily statutory-clock reminders for SITE_ID (run it from cron once a day)
 	bin/instance run scripts/send_reminders.py $(SITE_ID)
 
+.PHONY: audit-checkpoint
+audit-checkpoint: ## Sign a checkpoint of SITE_ID's audit trail and e-mail it to the witnesses (cron, daily)
+	bin/instance run scripts/audit_checkpoint.py $(SITE_ID)
+
 .PHONY: rotate-keys
 rotate-keys: ## Replace the seal key and PDF certificate of SITE_ID (audited): make rotate-keys REASON="..."
 	@test -n "$(REASON)" || { echo 'Say why: make rotate-keys REASON="certificate expires soon"'; exit 2; }

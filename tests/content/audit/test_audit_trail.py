@@ -158,9 +158,9 @@ def test_removed_tail_is_named_by_the_head(doc, site):
 def test_checkpoint_seal_is_checked(doc, site):
     audit.chain_now(site)
     checkpoint = audit.checkpoint(site)
-    assert checkpoint and checkpoint["seq"] == get_log(site).last_seq
+    assert checkpoint and checkpoint["size"] == get_log(site).last_seq
     assert audit.verify(site)["zodb"]["checkpoints"] >= 1
-    get_log(site).checkpoints[checkpoint["seq"]] = dict(checkpoint, time="2001-01-01T00:00:00+00:00")
+    get_log(site).checkpoints[checkpoint["size"]] = dict(checkpoint, time="2001-01-01T00:00:00+00:00")
     result = audit.verify(site)
     assert not result["ok"] and "seal" in result["zodb"]["reason"]
 

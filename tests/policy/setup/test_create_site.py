@@ -1,6 +1,7 @@
 """`make create-site` creates a Classic UI site with the policy, idempotently; FORCE recreates it."""
 
 import pytest
+import transaction
 from plone import api
 from zope.component.hooks import setSite
 
@@ -55,3 +56,28 @@ def test_create_with_demo_installs_policy_and_demo(root):
     chair = api.user.get(username="chair")
     assert chair is not None
     assert "governing-body" in [g.id for g in api.group.get_groups(user=chair)]
+
+
+def test_a_new_site_starts_a_clean_signed_trail(root, tmp_path, monkeypatch):
+    """Site creation signs a first checkpoint; recreating a site moves the old audit folder aside (#15)."""
+    from links.content.audit import api as audit
+    from links.content.audit import readstore
+
+    monkeypatch.setenv("LINKS_AUDIT_DIR", str(tmp_path))
+    site, _created = create_site(root, site_id="links-audit", demo=False)
+    transaction.begin()  # see what the checkpoint's own transaction committed
+    setSite(site)
+    checkpoint = audit.get_checkpoint(site)
+    assert checkpoint and checkpoint["size"] >= 1
+    audit.record_read("record.viewed", site, {"view": "view"}, site_id="links-audit")
+    assert audit.verify(site, records=False)["ok"]
+
+    setSite(None)  # as under bin/instance run: no site is current while the old one is replaced
+    fresh, _created = create_site(root, site_id="links-audit", demo=False, force=True)
+    transaction.begin()
+    setSite(fresh)
+    [moved] = [p for p in tmp_path.iterdir() if p.name.startswith("links-audit.replaced-")]
+    assert [p.name for p in readstore.files(moved)]  # the old trail is kept, aside
+    result = audit.verify(fresh, records=False)
+    assert result["ok"], result["zodb"]["reason"]
+    assert result["files"]["entries"] == 0

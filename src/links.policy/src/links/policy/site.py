@@ -52,6 +52,12 @@ def create_site(app, site_id=SITE_ID, force=False, demo=True, title=None, commit
         app.manage_delObjects([site_id])
         transaction.commit()
 
+    # A new site starts a clean audit trail: an earlier site's read-event files and head are kept aside.
+    from links.content.audit.readstore import move_aside
+
+    moved = move_aside(site_id)
+    if moved is not None:
+        logger.info("The earlier audit folder of %r is kept as %s.", site_id, moved)
     extensions = [POLICY_PROFILE] + ([DEMO_PROFILE] if demo else [])
     if title is None:
         # The distribution's post-handler sets the title last, so the demo title is passed in here.
@@ -74,5 +80,9 @@ def create_site(app, site_id=SITE_ID, force=False, demo=True, title=None, commit
         setup_tool.runAllImportStepsFromProfile(f"profile-{profile_id}")
     if commit:
         transaction.commit()
+        # The first signed checkpoint, once the site exists: the trail is provable from its first hour.
+        from links.content.audit import api as audit_api
+
+        audit_api.checkpoint_committed(site)
     logger.info("Created site %r with %s.", site_id, ", ".join(extensions))
     return site, True

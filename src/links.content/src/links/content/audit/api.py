@@ -15,10 +15,14 @@ from datetime import datetime
 
 from plone import api as ploneapi
 
+from links.content.audit import merkle
 from links.content.audit import readstore
+from links.content.audit.checkpoints import latest
 from links.content.audit.checkpoints import seal_head
 from links.content.audit.exceptions import InvalidFilter
+from links.content.audit.exceptions import InvalidProofRequest
 from links.content.audit.storage import chain
+from links.content.audit.storage import chain_in_own_transaction
 from links.content.audit.storage import checkpoint_every
 from links.content.audit.storage import enqueue
 from links.content.audit.storage import flush_now
@@ -105,9 +109,91 @@ def chain_now(site=None) -> int:
 
 
 def checkpoint(site=None) -> dict | None:
-    """Seal the current head now (on demand). The caller's transaction must commit."""
+    """Sign a checkpoint of the tree now (exports, site creation, the daily cron). Entries still waiting in
+    the queue are chained first, so the checkpoint covers everything committed. The caller's transaction
+    must commit; the witnesses are e-mailed after it does.
+
+    :returns: the checkpoint, or None when the log is empty
+    """
+    site = site or ploneapi.portal.get()
+    flush_now()
+    log = get_log(site)
+    if log is None:
+        return None
+    chain(log, checkpoint=seal_head, every=checkpoint_every())
+    return seal_head(log)
+
+
+def checkpoint_committed(site=None) -> int:
+    """Make sure a signed checkpoint of the committed trail exists, in a transaction of its own (exports,
+    site creation): nothing is written in the caller's transaction, so it cannot conflict with a chainer.
+
+    :returns: entries chained on the way
+    """
+    site = site or ploneapi.portal.get()
+    log = get_log(site)
+    if log is None or log._p_jar is None or log._p_oid is None:
+        return 0
+    return chain_in_own_transaction(log._p_jar.db(), log._p_oid, every=checkpoint_every(), seal=True)
+
+
+def get_checkpoint(site=None, size: int | None = None) -> dict | None:
+    """The newest checkpoint, or the one made at exactly ``size`` entries (None: there is none)."""
+    return latest(get_log(site or ploneapi.portal.get()), size)
+
+
+def _tree_size(log, name: str, value, low: int = 1) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidProofRequest(f"'{name}' must be a whole number, not {value!r}") from None
+    size = log.merkle_size if log is not None else 0
+    if not low <= number <= size:
+        raise InvalidProofRequest(f"'{name}' must be between {low} and {size} (the entries in the tree)")
+    return number
+
+
+def inclusion_proof(seq, size=None, site=None) -> dict:
+    """RFC 9162 inclusion proof of entry ``seq`` in the tree of the first ``size`` entries.
+
+    :param seq: the entry's seq (its leaf index is seq - 1)
+    :param size: tree size (default: the whole tree)
+    :returns: ``{"leaf_index", "tree_size", "leaf_hash", "audit_path": [hex, ...], "root_hash"}``
+    :raises InvalidProofRequest: seq or size not a whole number or out of range
+    """
     log = get_log(site or ploneapi.portal.get())
-    return seal_head(log) if log is not None else None
+    size = _tree_size(log, "size", log.merkle_size if size is None and log is not None else size)
+    seq = _tree_size(log, "seq", seq)
+    if seq > size:
+        raise InvalidProofRequest(f"'seq' ({seq}) must not be greater than 'size' ({size})")
+    path = merkle.inclusion_proof(log.merkle_node, seq - 1, size)
+    return {
+        "leaf_index": seq - 1,
+        "tree_size": size,
+        "leaf_hash": log.merkle_node(0, seq - 1).hex(),
+        "audit_path": [node.hex() for node in path],
+        "root_hash": merkle.root(log.merkle_node, size).hex(),
+    }
+
+
+def consistency_proof(first, second=None, site=None) -> dict:
+    """RFC 9162 consistency proof between the trees of ``first`` and ``second`` entries.
+
+    :returns: ``{"first", "second", "proof": [hex, ...], "first_root", "second_root"}``
+    :raises InvalidProofRequest: not whole numbers, out of range, or first > second
+    """
+    log = get_log(site or ploneapi.portal.get())
+    second = _tree_size(log, "to", log.merkle_size if second is None and log is not None else second)
+    first = _tree_size(log, "from", first)
+    if first > second:
+        raise InvalidProofRequest(f"'from' ({first}) must not be greater than 'to' ({second})")
+    return {
+        "first": first,
+        "second": second,
+        "proof": [node.hex() for node in merkle.consistency_proof(log.merkle_node, first, second)],
+        "first_root": merkle.root(log.merkle_node, first).hex(),
+        "second_root": merkle.root(log.merkle_node, second).hex(),
+    }
 
 
 def _parse_day(value: str, name: str) -> date:
@@ -221,13 +307,25 @@ def verify(site=None, public_key=None, records: bool = True) -> dict:
     :returns: ``{"ok", "zodb": {...}, "files": {...}, "records": {...}}``; each part names ``broken_seq``
         (the seq of the first broken entry, or of the entry whose witness no longer matches) and ``reason``
     """
+    from links.content.keys.api import public_key_for
+
     site = site or ploneapi.portal.get()
     if public_key is None:
         from links.content.keys.api import public_key as site_public_key
 
         public_key = site_public_key(site.getId())
     log = get_log(site)
-    zodb = verify_chain(log, public_key) if log is not None else {"ok": True, "entries": 0, "checkpoints": 0}
+    if log is None:
+        zodb = {
+            "ok": False,
+            "store": "zodb",
+            "entries": 0,
+            "checkpoints": 0,
+            "broken_seq": None,
+            "reason": "the audit log is missing from the database (removed: nothing in it can be verified)",
+        }
+    else:
+        zodb = verify_chain(log, public_key, key_for=lambda f: public_key_for(f, site))
     files = verify_readstore(site.getId())
     result = {"ok": zodb["ok"] and files["ok"], "zodb": zodb, "files": files}
     if records and not zodb["ok"]:  # the witnesses are entries of the chain: worthless if it is broken
@@ -239,9 +337,7 @@ def verify(site=None, public_key=None, records: bool = True) -> dict:
             "reason": "not checked: the chain itself is broken",
         }
     elif records:
-        result["records"] = (
-            verify_records(log) if log is not None else {"ok": True, "versions": 0, "signatures": 0}
-        )
+        result["records"] = verify_records(log)
         result["ok"] = result["ok"] and result["records"]["ok"]
     return result
 

@@ -7,3 +7,7 @@ class AuditError(Exception):
 
 class InvalidFilter(AuditError, ValueError):
     """A filter given to the audit API is malformed; the message says what to fix."""
+
+
+class InvalidProofRequest(AuditError, ValueError):
+    """A proof was asked for with a malformed or out-of-range tree size or seq; the message says why."""

@@ -26,17 +26,40 @@ _lock = threading.Lock()
 _FILE = re.compile(r"^reads-\d{4}-\d{2}-\d{2}\.jsonl$")
 
 
-def audit_dir(site_id: str) -> Path:
-    """Directory of one site's read-event files, created if missing (mode 0700)."""
+def audit_path(site_id: str) -> Path:
+    """Directory of one site's read-event files (not created)."""
     base = os.environ.get("LINKS_AUDIT_DIR")
     if not base:
         keys = os.environ.get("LINKS_KEYS_DIR") or os.path.join(
             os.environ.get("CLIENT_HOME") or os.getcwd(), "keys"
         )
         base = os.path.join(os.path.dirname(os.path.abspath(keys)), "audit")
-    path = Path(base) / re.sub(r"[^A-Za-z0-9_.-]", "_", site_id)
+    return Path(base) / re.sub(r"[^A-Za-z0-9_.-]", "_", site_id)
+
+
+def audit_dir(site_id: str) -> Path:
+    """Directory of one site's read-event files, created if missing (mode 0700)."""
+    path = audit_path(site_id)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def move_aside(site_id: str) -> Path | None:
+    """Rename an earlier site's audit folder to ``<site>.replaced-<UTC time>`` before a site of the same id
+    is created, so the new site starts a clean trail (the old files and head would otherwise make it
+    fail verification for ever) and the old trail is kept for whoever must still check it.
+
+    :returns: the new name of the folder, or None if there was nothing to move
+    """
+    from datetime import UTC
+    from datetime import datetime
+
+    path = audit_path(site_id)
+    if not path.is_dir() or not any(p.name != ".lock" for p in path.iterdir()):
+        return None
+    target = path.with_name(f"{path.name}.replaced-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%fZ')}")
+    os.rename(path, target)
+    return target
 
 
 def files(directory: Path) -> list[Path]:

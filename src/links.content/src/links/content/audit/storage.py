@@ -14,7 +14,13 @@ Layout (one ``AuditLog`` in the site's annotations under ``links.content.audit``
   split, and per-record index sets that are cold on disk; in the current shard everything an append touches
   is small and recently written, so the append cost does not grow with the log (``make bench`` measures it).
   Reads go through ``log.entries`` (``ShardedEntries``, a mapping over all shards) and ``matching()``.
-- ``checkpoints``: ``LOBTree`` seq -> sealed head (see checkpoints.py).
+- Merkle tree (RFC 9162, ``merkle.py``): each shard's ``nodes`` (``LOBTree``) holds the hash of every
+  complete subtree whose last leaf is one of the shard's seqs, keyed ``level << 40 | index``. An append
+  writes only its own shard (one leaf, plus one node per level the leaf completes: two on average, log n at
+  worst) and reads at most log n hashes; a root or a proof reads O(log n) stored hashes. ``merkle_size``
+  is how many leaves the tree holds (equal to ``last_seq`` unless a log predates the tree and has not been
+  upgraded: ``rebuild_merkle``).
+- ``checkpoints``: ``LOBTree`` size -> signed checkpoint (see checkpoints.py).
 - ``queue``: a ``PendingQueue`` of entries recorded but not yet chained.
 
 Why a queue and a chainer (no hot spot, no lost entry):
@@ -52,6 +58,9 @@ from zope.annotation.interfaces import IAnnotations
 from links.content.audit import readstore
 from links.content.audit.encoding import GENESIS
 from links.content.audit.encoding import canonical
+from links.content.audit.merkle import completed
+from links.content.audit.merkle import leaf_hash
+from links.content.audit.merkle import node_hash
 from links.content.integrity import sha256_hex as digest
 
 ANNOTATION_KEY = "links.content.audit"
@@ -91,11 +100,18 @@ class PendingQueue(Persistent):
         return state
 
 
+#: Merkle node key: level in the high bits, index below (2**40 leaves is far beyond any log).
+_LEVEL = 40
+
+
 class AuditShard(Persistent):
-    """One sequence range of the chain: its entries and its indexes."""
+    """One sequence range of the chain: its entries, its indexes and its Merkle nodes."""
+
+    nodes = None  # shards made before the Merkle tree: rebuild_merkle() adds it
 
     def __init__(self):
         self.entries = LOBTree()
+        self.nodes = LOBTree()
         self.by_day = OOBTree()
         for name in INDEXES:
             setattr(self, name, OOBTree())
@@ -199,8 +215,11 @@ class AuditLog(Persistent):
         """Empty the chain (a handover import rebuilds it from the archive). The queue is kept."""
         self.shards = LOBTree()
         self.checkpoints = LOBTree()
+        self.merkle_size = 0
         self.last_seq = 0
         self.last_hash = GENESIS
+
+    merkle_size = 0  # logs made before the Merkle tree: rebuild_merkle()
 
     def __len__(self) -> int:
         return self.last_seq
@@ -237,7 +256,48 @@ class AuditLog(Persistent):
         value = digest(body)
         self.shard_for(seq, create=True).add(seq, body, value, entry)
         self.last_seq, self.last_hash = seq, value
+        if self.merkle_size == seq - 1:
+            self.merkle_append(seq, leaf_hash(body))
         return seq, value
+
+    def merkle_node(self, level: int, index: int) -> bytes:
+        """The stored hash of the complete subtree ``(level, index)`` (``merkle.Node``).
+
+        :raises KeyError: if the tree does not hold it (beyond ``merkle_size``)
+        """
+        shard = self.shard_for((index + 1) << level)
+        if shard is None or shard.nodes is None:
+            raise KeyError((level, index))
+        return shard.nodes[level << _LEVEL | index]
+
+    def merkle_append(self, seq: int, leaf: bytes) -> None:
+        """Add leaf ``seq`` (its ``leaf_hash``) and every subtree it completes, all kept in its own shard."""
+        shard = self.shard_for(seq, create=True)
+        if shard.nodes is None:
+            shard.nodes = LOBTree()
+        for level, index in completed(seq - 1):
+            if level:
+                leaf = node_hash(self.merkle_node(level - 1, 2 * index), leaf)
+            shard.nodes[level << _LEVEL | index] = leaf
+        self.merkle_size = seq
+
+
+def rebuild_merkle(log: AuditLog, every: int = 10_000, savepoint=None) -> int:
+    """(Re)build the Merkle tree of ``log`` from its stored bodies (upgrade of a log made before the tree).
+
+    :param every: call ``savepoint()`` every this many leaves (keeps an upgrade's memory flat)
+    :returns: the number of leaves
+    """
+    for shard in log.shards.values():
+        shard.nodes = LOBTree()
+    log.merkle_size = 0
+    for seq, (body, _hash) in log.entries.items():
+        if seq != log.merkle_size + 1:
+            break  # a gap: verification names it; the tree stops where the chain does
+        log.merkle_append(seq, leaf_hash(body))
+        if savepoint is not None and seq % every == 0:
+            savepoint()
+    return log.merkle_size
 
 
 def get_log(site, create: bool = False) -> AuditLog | None:
@@ -353,11 +413,13 @@ def chain(log: AuditLog, checkpoint=None, every: int | None = None) -> int:
     return count
 
 
-def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = None) -> int:
+def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = None, seal: bool = False) -> int:
     """Run the chainer in a fresh connection and transaction (after a user's commit, or from a script).
 
     :param db: the ZODB database
     :param oid: oid of the AuditLog
+    :param seal: make sure a signed checkpoint of the new head exists (exports), even if nothing was
+        waiting
     :returns: entries chained (0 if another process won every attempt: they wait for the next run)
     """
     from links.content.audit.checkpoints import seal_head
@@ -371,7 +433,10 @@ def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = Non
                 try:
                     log = conn.get(oid)
                     count = chain(log, checkpoint=seal_head, every=every)
-                    if not count:
+                    # Exports need a checkpoint of the head; one already made at this size will do (a
+                    # new one would replace a checkpoint witnesses may hold).
+                    sealed = seal and log.last_seq not in log.checkpoints and seal_head(log) is not None
+                    if not count and not sealed:
                         manager.abort()
                         return 0
                     manager.get().note("links.content.audit: chain")

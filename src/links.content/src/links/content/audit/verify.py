@@ -1,12 +1,15 @@
-"""Verification: recompute the whole chain, check checkpoint seals and the read-event files.
+"""Verification: recompute the chain and its Merkle tree, check the checkpoints and the read-event files.
 
 The ZODB chain is streamed bucket by bucket from the ``LOBTree``. Per entry: one sha256 over the stored
-body (stored exactly as hashed, so nothing is re-encoded), a compare, and a JSON decode to check that the
-body names its own seq and the previous hash. The first failure is reported with its seq and reason.
+body (stored exactly as hashed, so nothing is re-encoded), a compare, a check that the body names the
+previous hash, and the leaf added to a running Merkle root (``merkle.CompactRange``, O(log n) memory). Each
+checkpoint's root is compared with the root recomputed at its size, and its signature checked. The first
+failure is reported with its seq and reason.
 """
 
 import hashlib
 
+from links.content.audit import merkle
 from links.content.audit import readstore
 from links.content.audit.checkpoints import check
 from links.content.audit.encoding import GENESIS
@@ -24,12 +27,13 @@ def _broken(result: dict, store: str, seq, reason: str) -> dict:
     return result
 
 
-def verify_chain(log, public_key=None) -> dict:
-    """Verify the ZODB chain of ``log``.
+def verify_chain(log, public_key=None, key_for=None) -> dict:
+    """Verify the ZODB chain of ``log``, its Merkle tree and its checkpoints.
 
     :param log: the AuditLog
     :param public_key: Ed25519PublicKey for checkpoint seals (None: seals are not checked)
-    :returns: ``{"ok", "entries", "checkpoints", "pending", "broken_seq", "reason"}``
+    :param key_for: callable(fingerprint) -> public key or None, for checkpoints signed by a retired key
+    :returns: ``{"ok", "entries", "checkpoints", "pending", "broken_seq", "reason", "root_hash"}``
     """
     result = {
         "ok": True,
@@ -42,6 +46,8 @@ def verify_chain(log, public_key=None) -> dict:
     }
     sha256 = hashlib.sha256
     prev, expected = GENESIS, 1
+    tree, leaf = merkle.CompactRange(), merkle.leaf_hash
+    sizes, roots = {s for s, c in log.checkpoints.items() if "size" in c}, {}
     for seq, (body, stored) in log.entries.items():
         if seq != expected:
             return _broken(result, "zodb", expected, f"entry {expected} is missing (next entry is {seq})")
@@ -61,7 +67,11 @@ def verify_chain(log, public_key=None) -> dict:
                 f"(entry {seq - 1} or {seq} was altered or replaced)",
             )
         prev, expected = stored, seq + 1
+        tree.append(leaf(body))
+        if seq in sizes:
+            roots[seq] = tree.root()
     result["entries"] = expected - 1
+    result["root_hash"] = tree.root().hex()
     if expected - 1 != log.last_seq or prev != log.last_hash:
         return _broken(
             result,
@@ -87,20 +97,70 @@ def verify_chain(log, public_key=None) -> dict:
             f"entry {outside['seq']} is not the one chained earlier "
             "(entries replaced after an undo or a restore)",
         )
-    for seq in (*log.checkpoints.keys(), log.last_seq):
+    for seq in (*(s for s, c in log.checkpoints.items() if "size" not in c), log.last_seq):
         if 0 < seq <= log.last_seq and not _names_seq(log.entries[seq][0], seq):
             return _broken(result, "zodb", seq, f"the entry does not name seq {seq}")
+    beyond = _indexed_beyond_head(log)
+    if beyond:
+        return _broken(
+            result,
+            "zodb",
+            log.last_seq + 1,
+            f"the indexes name entry {beyond} but the chain ends at {log.last_seq} "
+            "(entries cut from the end of the chain)",
+        )
+    if log.merkle_size == log.last_seq and log.last_seq:
+        try:
+            stored_root = merkle.root(log.merkle_node, log.last_seq)
+        except KeyError:
+            stored_root = None
+        if stored_root != tree.root():
+            return _broken(
+                result, "zodb", log.last_seq, "the stored Merkle tree does not match the entries (altered)"
+            )
     for seq, checkpoint in log.checkpoints.items():
         if seq > log.last_seq:
-            return _broken(result, "zodb", seq, f"checkpoint {seq} is beyond the head: entries were removed")
-        if log.entries[seq][1] != checkpoint.get("hash"):
+            return _broken(
+                result,
+                "zodb",
+                log.last_seq + 1,
+                f"checkpoint {seq} is beyond the head {log.last_seq}: entries were cut from the end",
+            )
+        if "size" in checkpoint:
+            if roots.get(seq, b"").hex() != checkpoint.get("root_hash"):
+                return _broken(
+                    result,
+                    "zodb",
+                    seq,
+                    f"the first {seq} entries do not have the Merkle root signed by checkpoint {seq} "
+                    "(an entry up to it was altered, removed or replaced)",
+                )
+        elif log.entries[seq][1] != checkpoint.get("hash"):
             return _broken(
                 result, "zodb", seq, f"entry {seq} does not match the hash sealed by its checkpoint"
             )
-        if public_key is not None and not check(checkpoint, public_key):
+        key = public_key
+        if key_for is not None and checkpoint.get("key_fingerprint"):
+            key = key_for(checkpoint["key_fingerprint"]) or public_key
+        if key is not None and not check(checkpoint, key):
             return _broken(result, "zodb", seq, f"the seal of checkpoint {seq} is not valid")
         result["checkpoints"] += 1
     return result
+
+
+def _indexed_beyond_head(log) -> int | None:
+    """The highest seq the head shard's indexes name beyond the head (a cut tail leaves them), or None."""
+    if not log.shards:
+        return None
+    shard = log.shards[log.shards.maxKey()]
+    highest = 0
+    for name in ("by_day", "by_action"):  # every entry is in both; each has few keys
+        for seqs in getattr(shard, name).values():
+            if seqs:
+                highest = max(highest, seqs.maxKey())
+    if log.shards.maxKey() > log.shard_number(max(log.last_seq, 1)) or highest > log.last_seq:
+        return max(highest, log.last_seq + 1)
+    return None
 
 
 def verify_readstore(site_id: str) -> dict:

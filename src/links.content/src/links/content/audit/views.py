@@ -1,10 +1,12 @@
-"""The "History and audit" page of a record: its audit entries and its CMFEditions versions."""
+"""The "History and audit" page of a record (its audit entries and CMFEditions versions), and the public
+pages of the trail's signed checkpoints and public key."""
 
 from plone import api as ploneapi
 from Products.Five.browser import BrowserView
 
 from links.content import disclosure
 from links.content.audit import api
+from links.content.integrity import encode
 from links.content.words import format_datetime
 
 
@@ -77,3 +79,32 @@ class HistoryAndAuditView(BrowserView):
                 }
             )
         return rows
+
+
+class AuditCheckpointsView(BrowserView):
+    """The public page of the trail's signed checkpoints: the newest one, the key that signs them and how
+    a witness checks them (anyone may read it: checkpoints hold no personal data)."""
+
+    def checkpoint(self) -> dict | None:
+        found = api.get_checkpoint(self.context)
+        if found is not None:
+            found["when"] = format_datetime(found["time"])
+            found["json"] = encode({k: v for k, v in found.items() if k not in ("when",)})
+        return found
+
+    def fingerprint(self) -> str:
+        from links.content.integrity import key_fingerprint
+        from links.content.keys.api import public_key
+
+        return key_fingerprint(public_key(self.context.getId()))
+
+
+class AuditPublicKeyView(BrowserView):
+    """``@@audit-public-key``: the site's Ed25519 public key (PEM) that signs checkpoints and seals."""
+
+    def __call__(self):
+        from links.content.keys.api import public_key_pem
+
+        self.request.response.setHeader("Content-Type", "application/x-pem-file")
+        self.request.response.setHeader("Content-Disposition", 'inline; filename="audit-public-key.pem"')
+        return public_key_pem(self.context.getId())

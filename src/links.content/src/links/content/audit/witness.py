@@ -167,11 +167,19 @@ def verify_records(log) -> dict:
     }
     deleted = set()
     for seq in _seqs(log, ("record.deleted",)):
-        deleted.add(decode(log.entries[seq][0]).get("uid"))
+        stored = log.entries.get(seq)
+        if stored is None:
+            return _broken(result, seq, f"entry {seq} is indexed but missing from the chain (cut or removed)")
+        deleted.add(decode(stored[0]).get("uid"))
     hashes: dict = {}
     with api.env.adopt_roles(["Manager"]):
         for seq in _seqs(log, (VERSION_SAVED, *SIGNATURE_ACTIONS)):
-            entry = decode(log.entries[seq][0])
+            stored = log.entries.get(seq)
+            if stored is None:
+                return _broken(
+                    result, seq, f"entry {seq} is indexed but missing from the chain (cut or removed)"
+                )
+            entry = decode(stored[0])
             uid, details, path = entry.get("uid"), entry.get("details") or {}, entry.get("path")
             obj = uuidToObject(uid, unrestricted=True) if uid else None
             if obj is None:

@@ -122,7 +122,8 @@ def _chained_log(site):
         yield log  # no log, or one created or changed in this (uncommitted) transaction: read it as it is
         return
     db = log._p_jar.db()
-    chain_in_own_transaction(db, log._p_oid, every=checkpoint_every())
+    # A signed checkpoint of exactly what is handed over (#15), published and e-mailed to the witnesses.
+    chain_in_own_transaction(db, log._p_oid, every=checkpoint_every(), seal=True)
     manager = transaction.TransactionManager(explicit=True)
     connection = db.open(transaction_manager=manager)
     manager.begin()

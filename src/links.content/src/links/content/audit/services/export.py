@@ -73,4 +73,5 @@ class AuditExportGet(Service):
         response.setHeader("Content-Disposition", f'attachment; filename="audit.{name}"')
         oid = log._p_oid if log is not None else None
         db = self.context._p_jar.db()
+        api.checkpoint_committed(self.context)  # a signed checkpoint of the trail as exported (#15)
         return ExportStream(db, oid, exporter, filters)
