@@ -27,7 +27,7 @@ def main(app):
     site_id = os.environ.get("SITE_ID") or "links"
     site, created = create_site(app, site_id=site_id, force=flag("FORCE", False), demo=flag("DEMO", True))
     state = "created" if created else "already there"
-    print(f"Site '{site_id}' {state}: http://127.0.0.1:8080/{site_id}")
+    print(f"Site '{site_id}' {state}.")
 
 
 if __name__ == "__main__":
