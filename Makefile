@@ -11,7 +11,7 @@ VENV := .venv
 BUILDOUT_CFG ?= buildout.cfg
 SITE_ID ?= links
 FORCE ?=
-DEMO ?= 1
+DEMO ?=
 export TZ := Europe/London
 
 BUILDOUT_SOURCES := $(BUILDOUT_CFG) $(wildcard profiles/*.cfg) src/links.content/pyproject.toml src/links.policy/pyproject.toml
@@ -34,7 +34,7 @@ $(VENV)/bin/buildout:
 install: .installed.cfg ## Build: virtualenv, buildout, system libraries for PDFs
 
 .PHONY: create-site
-create-site: install ## Create the site 'links' with demo content (FORCE=1 recreates it, DEMO=0 leaves out demo data)
+create-site: install ## Create the site 'links' with demo content (FORCE=1 recreates it, DEMO=0 leaves out demo data; never demo data in production)
 	FORCE=$(FORCE) DEMO=$(DEMO) SITE_ID=$(SITE_ID) ./scripts/site.sh run scripts/create_site.py
 
 .PHONY: start
