@@ -1,6 +1,8 @@
 # LINk Governance: the conventional Plone make targets.
-#   make start   install what is missing, create the demo site if missing, serve on http://127.0.0.1:8080
-#   make test    the whole test suite
+#   make start   install what is missing, start the ZEO server and a Zope client in the background,
+#                create the demo site if missing, serve on http://localhost:8080/links
+#   make stop    stop both
+#   make test    the whole test suite (needs no running server)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -9,7 +11,7 @@ VENV := .venv
 BUILDOUT_CFG ?= buildout.cfg
 SITE_ID ?= links
 FORCE ?=
-DEMO ?= 1
+DEMO ?=
 export TZ := Europe/London
 
 BUILDOUT_SOURCES := $(BUILDOUT_CFG) $(wildcard profiles/*.cfg) src/links.content/pyproject.toml src/links.policy/pyproject.toml
@@ -32,17 +34,29 @@ $(VENV)/bin/buildout:
 install: .installed.cfg ## Build: virtualenv, buildout, system libraries for PDFs
 
 .PHONY: create-site
-create-site: install ## Create the site 'links' with demo content (FORCE=1 recreates it, DEMO=0 leaves out demo data)
-	FORCE=$(FORCE) DEMO=$(DEMO) SITE_ID=$(SITE_ID) bin/instance run scripts/create_site.py
+create-site: install ## Create the site 'links' with demo content (FORCE=1 recreates it, DEMO=0 leaves out demo data; never demo data in production)
+	FORCE=$(FORCE) DEMO=$(DEMO) SITE_ID=$(SITE_ID) ./scripts/site.sh run scripts/create_site.py
 
 .PHONY: start
-start: create-site ## Install and create what is missing, then serve on http://127.0.0.1:8080 (foreground)
-	@echo "Serving http://127.0.0.1:8080/$(SITE_ID) (demo users in README.md). Ctrl+C stops."
-	bin/instance fg
+start: install ## Start the ZEO server and a Zope client in the background (creates the site if missing)
+	FORCE=$(FORCE) DEMO=$(DEMO) SITE_ID=$(SITE_ID) ./scripts/site.sh start
+
+.PHONY: stop
+stop: ## Stop the Zope client and the ZEO server that 'make start' started
+	./scripts/site.sh stop
+
+.PHONY: status
+status: ## Say whether the ZEO server and the Zope client run
+	./scripts/site.sh status
+
+.PHONY: fg
+fg: install ## Debug: the ZEO server in the background, the Zope client in the foreground (Ctrl+C stops the client)
+	./scripts/site.sh run scripts/create_site.py
+	bin/zeoserver start >/dev/null; bin/instance fg
 
 .PHONY: handover-export
 handover-export: ## Export the whole site into one signed handover archive (ARCHIVE=path, ENCRYPT_TO=age1... optional)
-	SITE_ID=$(SITE_ID) ARCHIVE=$(ARCHIVE) ENCRYPT_TO=$(ENCRYPT_TO) bin/instance run scripts/handover_export.py
+	SITE_ID=$(SITE_ID) ARCHIVE=$(ARCHIVE) ENCRYPT_TO=$(ENCRYPT_TO) ./scripts/site.sh run scripts/handover_export.py
 
 .PHONY: handover-import
 handover-import: ## Verify and import a handover archive into a fresh site: make handover-import ARCHIVE=... FINGERPRINT=...
@@ -50,7 +64,7 @@ handover-import: ## Verify and import a handover archive into a fresh site: make
 	SITE_ID=$(SITE_ID) ARCHIVE="$(ARCHIVE)" FINGERPRINT="$(FINGERPRINT)" IDENTITY="$(IDENTITY)" \
 	INSECURE_NO_FINGERPRINT="$(INSECURE_NO_FINGERPRINT)" ADMIN_ROLES="$(ADMIN_ROLES)" \
 	PASSWORD_HASHES="$(PASSWORD_HASHES)" ALL_REGISTRY_RECORDS="$(ALL_REGISTRY_RECORDS)" \
-	bin/instance run scripts/handover_import.py
+	./scripts/site.sh run scripts/handover_import.py
 
 .PHONY: handover-keygen
 handover-keygen: ## Successor: make an age key pair to receive an encrypted archive (IDENTITY=path optional)
@@ -87,7 +101,7 @@ format: install $(RUFF) ## Format Python with ruff and XML/ZCML with zpretty
 
 .PHONY: reminders
 reminders: ## Send the daily statutory-clock reminders for SITE_ID (run it from cron once a day)
-	bin/instance run scripts/send_reminders.py $(SITE_ID)
+	./scripts/site.sh run scripts/send_reminders.py $(SITE_ID)
 
 .PHONY: audit-checkpoint
 audit-checkpoint: ## Sign a checkpoint of SITE_ID's audit trail and e-mail it to the witnesses (cron, daily)
@@ -96,7 +110,11 @@ audit-checkpoint: ## Sign a checkpoint of SITE_ID's audit trail and e-mail it to
 .PHONY: rotate-keys
 rotate-keys: ## Replace the seal key and PDF certificate of SITE_ID (audited): make rotate-keys REASON="..."
 	@test -n "$(REASON)" || { echo 'Say why: make rotate-keys REASON="certificate expires soon"'; exit 2; }
-	bin/instance run scripts/rotate_keys.py $(SITE_ID) --reason "$(REASON)"
+	./scripts/site.sh run scripts/rotate_keys.py $(SITE_ID) --reason "$(REASON)"
+
+.PHONY: verify-audit
+verify-audit: ## Verify the audit trail of SITE_ID (chains, checkpoints, witnessed versions and signatures)
+	./scripts/site.sh run scripts/verify_audit.py $(SITE_ID)
 
 .PHONY: bench
 bench: ## Print benchmark figures: install, site creation and start-up times first

@@ -4,7 +4,7 @@ Run with: bin/instance run scripts/send_reminders.py [site-id]   (or: make remin
 
 The site id comes from the first argument, else the environment variable SITE_ID, else "links".
 Cron (every day at 07:00, server time; the job judges "today" in Europe/London):
-    0 7 * * * cd /srv/links && bin/instance run scripts/send_reminders.py links >>var/log/reminders.log 2>&1
+    0 7 * * * cd /srv/links && make reminders SITE_ID=links >>var/log/reminders.log 2>&1
 Idempotent: a reminder already sent for the same clock, kind (due soon / overdue) and due date is not
 sent again, so running it twice a day (or after a failure) never sends duplicates.
 """
@@ -24,7 +24,9 @@ from links.content.clocks.reminders import send_reminders
 
 
 def site_id_from(argv) -> str:
-    args = [arg for arg in argv[1:] if not arg.startswith("-")]
+    """The first argument after this script's own name (``bin/instance run`` keeps its own in front)."""
+    after = next((i + 1 for i, arg in enumerate(argv) if arg.endswith("send_reminders.py")), 1)
+    args = [arg for arg in argv[after:] if not arg.startswith("-")]
     return (args[0] if args else "") or os.environ.get("SITE_ID") or "links"
 
 

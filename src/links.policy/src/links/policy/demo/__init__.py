@@ -48,7 +48,19 @@ def _timestamps() -> None:
 
 
 def install(context):
-    """Post-handler of the demo profile."""
+    """Post-handler of the demo profile; refused in production, whichever path applies the profile.
+
+    The demo users' password is published in the README, so a production site must never get them
+    (``make create-site``, ``create_site(demo=True)``, the ZMI's portal_setup: all end here).
+    """
+    from links.policy.safety import DemoCredentialsError
+    from links.policy.safety import is_production
+
+    if is_production():
+        raise DemoCredentialsError(
+            "Refusing the demo profile: this is a production instance (LINKS_PRODUCTION=1) and the demo "
+            "users' password is published"
+        )
     portal = api.portal.get()
     portal.title = SITE_TITLE
     api.portal.set_registry_record("plone.site_title", SITE_TITLE)
