@@ -17,7 +17,7 @@ class TestInstall:
         assert installer.is_product_installed("links.content") is True
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1000",)
+        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1003",)
 
     def test_browserlayer(self, browser_layers):
         assert ILinksPolicyLayer in browser_layers
@@ -32,6 +32,8 @@ class TestInstall:
             ("plone.enable_self_reg", False),
             ("Products.CMFPlone.i18nl10n.override_dateformat.Enabled", True),
             ("Products.CMFPlone.i18nl10n.override_dateformat.date_format_short", "%d %B %Y"),
+            # Themed at every host name, 127.0.0.1 included (#17).
+            ("plone.app.theming.interfaces.IThemeSettings.hostnameBlacklist", []),
         ],
     )
     def test_site_setting(self, portal, record, value):
