@@ -70,8 +70,13 @@ handover-import: ## Verify and import a handover archive into a fresh site: make
 handover-keygen: ## Successor: make an age key pair to receive an encrypted archive (IDENTITY=path optional)
 	IDENTITY="$(IDENTITY)" bin/zopepy scripts/handover_keygen.py
 
+# axe-core for the browser tests' accessibility checks (package.json pins it; npm comes with system-deps).
+node_modules/.package-lock.json: package.json package-lock.json
+	./scripts/system-deps.sh test
+	npm ci --no-audit --no-fund --ignore-scripts
+
 .PHONY: test
-test: install ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
+test: install node_modules/.package-lock.json ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
 	./scripts/system-deps.sh test
 	bin/pytest tests $(PYTEST_ARGS)
 

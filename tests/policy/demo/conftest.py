@@ -4,6 +4,7 @@
 # session: module-level test functions would otherwise set it up and tear it down around every test.
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,49 @@ def log_in():
         page.wait_for_load_state("networkidle")
 
     return log_in
+
+
+# axe-core (npm, pinned in package.json; `make test` runs `npm ci`), injected into the page by the test.
+AXE = Path(__file__).parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+#: WCAG 2.2 A and AA rules (axe's tags), the level the network's pages must meet.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's critical and serious WCAG 2.2 AA violations on the page as it is, one line each."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed ({AXE}): run `npm ci` in the repository (make test does).")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+def overflows(page) -> int:
+    """How many pixels the page is wider than its viewport (0: no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.fixture
+def accessible():
+    """A check for a page: no serious axe violation at desktop width, and none and no overflow at 375 px."""
+
+    def check(page):
+        problems = [f"{page.url}: {line}" for line in serious_violations(page)]
+        size = page.viewport_size
+        page.set_viewport_size({"width": 375, "height": 812})
+        try:
+            page.reload()
+            problems += [f"{page.url} at 375 px: {line}" for line in serious_violations(page)]
+            wider = overflows(page)
+            if wider > 0:
+                problems.append(f"{page.url} at 375 px is {wider} px too wide")
+        finally:
+            page.set_viewport_size(size)
+        assert problems == []
+
+    return check

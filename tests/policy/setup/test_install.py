@@ -7,6 +7,15 @@ from links.content.roles import GROUP_ROLES
 from links.policy.interfaces import ILinksPolicyLayer
 
 PACKAGE = "links.policy"
+#: The policy's main-menu entries (profiles/default/actions.xml), #17.
+MENU = (
+    "complain",
+    "ask-for-information",
+    "share-your-experience",
+    "register-of-interests",
+    "disclosure-log",
+    "clocks-dashboard",
+)
 
 
 class TestInstall:
@@ -17,7 +26,7 @@ class TestInstall:
         assert installer.is_product_installed("links.content") is True
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1000",)
+        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1003",)
 
     def test_browserlayer(self, browser_layers):
         assert ILinksPolicyLayer in browser_layers
@@ -32,6 +41,8 @@ class TestInstall:
             ("plone.enable_self_reg", False),
             ("Products.CMFPlone.i18nl10n.override_dateformat.Enabled", True),
             ("Products.CMFPlone.i18nl10n.override_dateformat.date_format_short", "%d %B %Y"),
+            # Themed at every host name, 127.0.0.1 included (#17).
+            ("plone.app.theming.interfaces.IThemeSettings.hostnameBlacklist", []),
         ],
     )
     def test_site_setting(self, portal, record, value):
@@ -42,6 +53,11 @@ class TestInstall:
         group = api.group.get(groupname=group_id)
         assert group is not None
         assert role in group.getRoles()
+
+    @pytest.mark.parametrize("action_id", MENU)
+    def test_front_door_in_the_menu(self, portal, action_id):
+        tabs = api.portal.get_tool("portal_actions").portal_tabs
+        assert action_id in tabs.objectIds()
 
     def test_dates_written_the_english_way(self, portal):
         from DateTime import DateTime
@@ -87,6 +103,10 @@ class TestUninstall:
 
     def test_browserlayer_removed(self, browser_layers):
         assert ILinksPolicyLayer not in browser_layers
+
+    def test_menu_entries_removed(self, portal):
+        tabs = api.portal.get_tool("portal_actions").portal_tabs
+        assert not set(MENU) & set(tabs.objectIds())
 
     @pytest.mark.parametrize("group_id", sorted(GROUP_ROLES))
     def test_groups_removed(self, portal, group_id):

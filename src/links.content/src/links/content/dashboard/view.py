@@ -2,10 +2,13 @@
 
 from Products.Five.browser import BrowserView
 
+from links.content import _
 from links.content.dashboard import query as dq
 
 
 class ClocksDashboardView(BrowserView):
+    links_page_title = _("Statutory deadlines")
+
     def __call__(self):
         self.error = ""
         try:

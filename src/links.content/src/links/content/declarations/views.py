@@ -17,6 +17,8 @@ REMINDER_TEXT = {
 class RegisterView(BrowserView):
     """@@register-of-interests: current declarations of governing body members, sensitive ones withheld."""
 
+    links_page_title = _("Register of interests")
+
     def entries(self):
         return declarations_api.register_entries()
 

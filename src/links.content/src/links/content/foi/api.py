@@ -470,6 +470,27 @@ def bundle_manifest(request) -> dict | None:
 
 
 # -- Disclosure log -----------------------------------------------------------------------------
+def released(reference: str):
+    """The signed bundle released in answer to a request in the disclosure log (None when there is none).
+
+    Only what the log lists is served: an answered request, not a subject access request, with a bundle.
+
+    :param reference: the request's reference, e.g. "FOI-2026-0003"
+    :returns: the bundle file, or None
+    """
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="FOIRequest",
+        getId=(reference or "").strip().lower(),
+        review_state=list(ANSWERED_STATES),
+        object_provides={"not": ISubjectAccessRequest.__identifier__},
+    ):
+        bundle = getattr(aq_base(brain._unrestrictedGetObject()), "bundle", None)
+        if bundle is not None:
+            return bundle
+    return None
+
+
 def disclosure_log(start: int = 0, size: int = 50) -> tuple[int, list[dict]]:
     """Answered requests for the public disclosure log, newest first, without requesters.
 
@@ -506,6 +527,8 @@ def disclosure_log(start: int = 0, size: int = 50) -> tuple[int, list[dict]]:
                 "outcome_title": OUTCOMES.getTerm(outcome).title if outcome in OUTCOMES.by_value else None,
                 "exemptions": [CITATIONS.get(e, e) for e in (obj.exemptions or ())],
                 "internal_review": brain.review_state != "answered",
+                # What was released (the signed bundle) is public once the request is answered.
+                "released": getattr(aq_base(obj), "bundle", None) is not None,
             }
         )
     return len(brains), entries

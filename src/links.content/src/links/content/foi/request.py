@@ -22,6 +22,7 @@ from zope.interface import provider
 from zope.schema.interfaces import IContextAwareDefaultFactory
 
 from links.content import _
+from links.content.complaints.vocabularies import PREFERRED_FORMATS
 from links.content.foi.vocabularies import EXEMPTIONS
 from links.content.foi.vocabularies import HANDLED_UNDER
 from links.content.foi.vocabularies import OUTCOMES
@@ -39,7 +40,7 @@ VIEW_REQUESTER = "links.content.ViewFOIRequester"
 REGISTRY = "links.content.foi."
 
 #: Fields behind "View FOI requester".
-PERSONAL_FIELDS = ("requester_name", "requester_contact")
+PERSONAL_FIELDS = ("requester_name", "requester_contact", "preferred_format", "preferred_language")
 #: The clock answering a request runs by ``handled_under`` (voluntary disclosure has none).
 RESPONSE_CLOCKS = {"foi": "foi-response", SUBJECT_ACCESS: "subject-access-request"}
 #: Three months to pay after a fees notice (FOI Act s.9(2)).
@@ -99,6 +100,16 @@ class IFOIRequest(model.Schema):
         description=_("E-mail or postal address for the answer."),
         required=True,
     )
+    directives.read_permission(preferred_format=VIEW_REQUESTER, preferred_language=VIEW_REQUESTER)
+    directives.write_permission(preferred_format=VIEW_REQUESTER, preferred_language=VIEW_REQUESTER)
+    preferred_format = schema.Choice(
+        title=_("Preferred format"),
+        description=_("How the requester wants the answer, e.g. large print, easy read (FOI Act s.11)."),
+        vocabulary=PREFERRED_FORMATS,
+        default="standard",
+        required=False,
+    )
+    preferred_language = schema.TextLine(max_length=LINE, title=_("Preferred language"), required=False)
     late_reason = schema.Text(
         max_length=NOTE,
         title=_("Reason the request is logged late"),

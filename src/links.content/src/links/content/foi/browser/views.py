@@ -3,6 +3,7 @@
 from Products.Five.browser import BrowserView
 from zExceptions import NotFound
 
+from links.content import _
 from links.content.foi import api
 from links.content.words import format_date
 
@@ -10,7 +11,9 @@ PAGE_SIZE = 50
 
 
 class DisclosureLogView(BrowserView):
-    """Answered requests, newest first, in pages of 50."""
+    """Answered requests, newest first, in pages of 50; each row opens what was released."""
+
+    links_page_title = _("Disclosure log")
 
     def __call__(self):
         try:
@@ -31,6 +34,23 @@ class DisclosureLogView(BrowserView):
         return max(0, self.start - PAGE_SIZE) if self.start else None
 
 
+def _stream(response, bundle):
+    response.setHeader("Content-Type", "application/pdf")
+    response.setHeader("Content-Disposition", f'attachment; filename="{bundle.filename}"')
+    response.setHeader("Content-Length", str(bundle.getSize()))
+    return bundle.data
+
+
+class ReleasedView(BrowserView):
+    """``@@released-information?reference=FOI-2026-0003``: what was released, for anyone (disclosure log)."""
+
+    def __call__(self):
+        bundle = api.released(self.request.form.get("reference", ""))
+        if bundle is None:
+            raise NotFound("Nothing has been released under that reference.")
+        return _stream(self.request.response, bundle)
+
+
 class BundlePDFView(BrowserView):
     """Stream the request's signed disclosure bundle."""
 
@@ -38,8 +58,4 @@ class BundlePDFView(BrowserView):
         bundle = getattr(self.context, "bundle", None)
         if bundle is None:
             raise NotFound("No disclosure bundle has been built for this request yet.")
-        response = self.request.response
-        response.setHeader("Content-Type", "application/pdf")
-        response.setHeader("Content-Disposition", f'attachment; filename="{bundle.filename}"')
-        response.setHeader("Content-Length", str(bundle.getSize()))
-        return bundle.data
+        return _stream(self.request.response, bundle)

@@ -1,0 +1,72 @@
+"""Real Chromium: a member of the public finds how to complain, complains, and sees only their reference;
+the register and the disclosure log are in the menu and the log's rows open what was released (#17)."""
+
+import re
+
+import pytest
+import transaction
+from plone import api
+
+pytestmark = pytest.mark.browser
+
+
+def _references(portal):
+    transaction.begin()  # see what the served site committed
+    with api.env.adopt_roles(["Manager"]):
+        return {obj.reference: obj.absolute_url() for obj in portal["complaints"].objectValues()}
+
+
+def test_anonymous_visitor_complains_from_the_home_page(functional_portal, page):
+    url = functional_portal.absolute_url()
+    before = _references(functional_portal)
+    page.goto(url)
+    # The home page says how; the menu has it too.
+    assert page.locator("#portal-globalnav").get_by_role("link", name="Make a complaint").is_visible()
+    page.locator("#content").get_by_role("link", name="Make a complaint").click()
+    assert page.title().startswith("Make a complaint —")
+    assert "Make a complaint" in page.locator("#portal-breadcrumbs").inner_text()
+    page.get_by_label("The network's conduct").check()
+    page.get_by_label("Your complaint").fill("The drop-in was closed without notice three weeks running.")
+    page.get_by_label("Your name").fill("Beth Ashworth")
+    page.get_by_label("Your e-mail address").fill("beth@example.org")
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send my complaint").click()
+    page.wait_for_load_state("networkidle")
+    reference = page.locator(".links-reference").inner_text()
+    assert re.fullmatch(r"C-\d{4}-\d{4}", reference)
+    assert "We will write to acknowledge it by" in page.content()
+    # Nothing of any other case is on the page, and the new case itself is not public.
+    content = page.content()
+    assert not [other for other in before if other in content]
+    complaint_url = _references(functional_portal)[reference]
+    response = page.goto(complaint_url)
+    assert response.status in (401, 403) or "Log in" in page.content()
+    assert "Beth Ashworth" not in page.content()
+
+
+def test_refusals_answer_with_their_own_status(functional_portal, page):
+    url = functional_portal.absolute_url()
+    page.goto(f"{url}/@@ask-for-information")
+    with page.expect_response(lambda r: r.request.method == "POST") as info:
+        page.get_by_role("button", name="Send my request").click()
+    assert info.value.status == 400
+    assert "Give an e-mail address, a telephone number or a postal address" in page.content()
+
+
+def test_openness_pages_are_in_the_menu_with_their_titles(functional_portal, page):
+    url = functional_portal.absolute_url()
+    for name in ("Register of interests", "Disclosure log"):
+        page.goto(url)
+        page.locator("#portal-globalnav").get_by_role("link", name=name).click()
+        assert page.title() == f"{name} — Northbridge Local Involvement Network"
+        assert page.locator("#portal-breadcrumbs .active").inner_text().strip() == name
+
+
+def test_disclosure_log_rows_open_what_was_released(functional_portal, page):
+    page.goto(f"{functional_portal.absolute_url()}/@@disclosure-log")
+    link = page.locator("table.listing a").first
+    with page.expect_download() as download:
+        link.click()
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
