@@ -4,7 +4,10 @@ from plone import api as ploneapi
 from Products.Five.browser import BrowserView
 
 from links.content.audit import api
+from links.content.audit import display
 from links.content.words import format_datetime
+from links.content.words import person
+from links.content.words import version_label
 
 
 class HistoryAndAuditView(BrowserView):
@@ -25,24 +28,21 @@ class HistoryAndAuditView(BrowserView):
             return self._entries
         start = self.start()
         self.total, items = api.entries({"uid": self.context.UID()}, start=start, limit=self.page_size)
-        for item in items:
-            item["when"] = format_datetime(item["timestamp"])
-            item["summary"] = ", ".join(
-                f"{key}: {value}" for key, value in sorted(item["details"].items()) if key != "changes"
-            )
-        self._entries = items
-        return items
+        self.raw_count = len(items)
+        self._entries = display.rows(items, self.context)
+        return self._entries
 
     def pages(self) -> dict:
         """Where this page of entries sits and the links to the pages before and after it."""
         entries = self.entries()
         start, url = self.start(), f"{self.context.absolute_url()}/@@history-and-audit"
+        shown = start + self.raw_count
         return {
             "first": start + 1 if entries else 0,
-            "last": start + len(entries),
+            "last": shown,
             "total": self.total,
             "previous": f"{url}?b_start={max(0, start - self.page_size)}" if start > 0 else None,
-            "next": f"{url}?b_start={start + self.page_size}" if start + len(entries) < self.total else None,
+            "next": f"{url}?b_start={start + self.page_size}" if shown < self.total else None,
         }
 
     def can_read_versions(self) -> bool:
@@ -61,8 +61,8 @@ class HistoryAndAuditView(BrowserView):
             meta = history.retrieve(index, countPurged=False)["metadata"]["sys_metadata"]
             rows.append(
                 {
-                    "version": history.getVersionId(index, countPurged=False),
-                    "author": meta.get("principal", ""),
+                    "version": version_label(history.getVersionId(index, countPurged=False)),
+                    "author": person(meta.get("principal", "")),
                     "when": format_datetime(meta.get("timestamp", 0)),
                     "comment": meta.get("comment", ""),
                 }
