@@ -1,6 +1,7 @@
 """The audit trail as people read it on "History and audit": action titles, full names, details as
 sentences with UK dates, a workflow step shown once; no ids, message ids, hashes or ISO dates."""
 
+import html
 import re
 
 import pytest
@@ -157,3 +158,18 @@ def test_history_and_audit_page_shows_words(served, request_factory):
     assert "Signed (approved)" in main and "Margaret Okafor" in main
     assert "Approved version 1." in main and "Due by 29 December 2026." in main
     assert not RAW.search(main), RAW.search(main)
+
+
+def test_the_export_downloads_from_the_pages_link(served, request_factory):
+    """An auditor's browser sends no ``Accept: application/json``: the link still downloads the trail."""
+    session = request_factory(basic_auth=("display-auditor", PASSWORD), api=False)
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = session.get("/served/@@history-and-audit", headers=browser)
+    link = re.search(r'href="([^"]*@audit-export\?uid=[^"]*format=csv)"', page.text).group(1)
+    download = session.get(html.unescape(link), headers=browser)
+    assert download.status_code == 200, download.text[:500]
+    assert download.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert "signature.added" in download.text and served.UID() in download.text
+    refused = session.get("/@audit-export?format=pdf", headers=browser)
+    assert refused.status_code == 400

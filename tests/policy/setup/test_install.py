@@ -17,7 +17,7 @@ class TestInstall:
         assert installer.is_product_installed("links.content") is True
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1000",)
+        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1001",)
 
     def test_browserlayer(self, browser_layers):
         assert ILinksPolicyLayer in browser_layers
@@ -31,7 +31,7 @@ class TestInstall:
             ("plone.first_weekday", 0),
             ("plone.enable_self_reg", False),
             ("Products.CMFPlone.i18nl10n.override_dateformat.Enabled", True),
-            ("Products.CMFPlone.i18nl10n.override_dateformat.date_format_short", "%d %B %Y"),
+            ("Products.CMFPlone.i18nl10n.override_dateformat.date_format_short", "%-d %B %Y"),
         ],
     )
     def test_site_setting(self, portal, record, value):
@@ -51,6 +51,20 @@ class TestInstall:
             DateTime("2026/11/23 14:05 Europe/London"), context=portal, request=portal.REQUEST
         )
         assert text == "23 November 2026"
+        # No leading zero, also in the long form (the toolbar's and Plone's listings).
+        first = DateTime("2026/01/05 10:00 Europe/London")  # winter: the same hour whatever the server's zone
+        assert ulocalized_time(first, context=portal, request=portal.REQUEST) == "5 January 2026"
+        assert ulocalized_time(first, long_format=True, context=portal, request=portal.REQUEST) == (
+            "5 January 2026, 10:00"
+        )
+
+    def test_upgrade_to_1001_sets_the_formats(self, portal):
+        from links.policy.upgrades.to_1001 import dates_without_leading_zero
+
+        name = "Products.CMFPlone.i18nl10n.override_dateformat.date_format_long"
+        api.portal.set_registry_record(name, "%d %B %Y, %H:%M")
+        dates_without_leading_zero(None)
+        assert api.portal.get_registry_record(name) == "%-d %B %Y, %H:%M"
 
 
 class TestMailFromEnvironment:

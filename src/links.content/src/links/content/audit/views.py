@@ -45,6 +45,10 @@ class HistoryAndAuditView(BrowserView):
             "next": f"{url}?b_start={start + self.page_size}" if shown < self.total else None,
         }
 
+    def export_url(self) -> str:
+        """The site's export filtered to this record: a plain link downloads it (``@audit-export``)."""
+        return f"{ploneapi.portal.get().absolute_url()}/@audit-export?uid={self.context.UID()}"
+
     def can_read_versions(self) -> bool:
         return ploneapi.user.has_permission("CMFEditions: Access previous versions", obj=self.context)
 
