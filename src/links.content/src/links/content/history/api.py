@@ -33,6 +33,7 @@ from links.content.words import format_date
 from links.content.words import format_datetime
 from links.content.words import fullname
 from links.content.words import today
+from links.content.words import type_title
 from links.content.words import utcnow
 from links.content.words import version_number
 
@@ -93,7 +94,8 @@ def versions(obj) -> list[dict]:
     """
     entries = _history(obj)
     if not entries:
-        raise NotVersioned(f"{obj.portal_type} {obj.getId()!r} has no saved versions.")
+        kind = type_title(obj.portal_type)
+        raise NotVersioned(f"“{obj.Title() or obj.getId()}” ({kind}) has no saved versions.")
     return [_describe(e) for e in entries]
 
 

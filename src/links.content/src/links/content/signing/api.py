@@ -52,6 +52,7 @@ from links.content.signing.exceptions import SupersededVersion
 from links.content.signing.exceptions import WrongPassword
 from links.content.signing.storage import get_store
 from links.content.words import fullname
+from links.content.words import type_title
 from links.content.words import utcnow
 from links.content.words import version_number
 
@@ -145,7 +146,8 @@ def _save_version(obj, comment: str = "Version saved to be signed") -> int:
 
     repository = api.portal.get_tool("portal_repository")
     if not repository.isVersionable(obj):
-        raise NotSignable(f"{obj.portal_type} records are not versioned, so they cannot be signed.")
+        kind = type_title(obj.portal_type)
+        raise NotSignable(f"{kind} records are not versioned, so they cannot be signed.")
     with api.env.adopt_roles(["Manager"]):
         return history.save(obj, comment=comment)
 
