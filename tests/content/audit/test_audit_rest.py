@@ -62,7 +62,7 @@ def test_trail_is_chained_after_commit_and_readable_by_auditors(record, request_
     assert verify["ok"] and verify["zodb"]["entries"] == log.last_seq
 
     html = request_factory(basic_auth=("auditor", PASSWORD), api=False).get("/complaint/@@history-and-audit")
-    assert html.status_code == 200 and "History and audit" in html.text and "record.created" in html.text
+    assert html.status_code == 200 and "History and audit" in html.text and "Created as" in html.text
 
 
 @pytest.mark.parametrize(

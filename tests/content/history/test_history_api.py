@@ -125,7 +125,7 @@ def test_revert_appends_a_version_and_restores_relations(request_record, provide
     assert new_id == 3
     versions = history.versions(request_record)
     assert [v["version_id"] for v in versions] == [0, 1, 2, 3]
-    assert versions[-1]["comment"] == "Reverted to version 1"
+    assert versions[-1]["comment"] == "Reverted to version 2"  # version id 1, counted from 1 for people
     assert request_record.questions == "How long do residents wait for a GP visit?"
     assert request_record.provider.to_object.Title() == "Elm House"
     # The reverted-away version is still there, unchanged.

@@ -11,6 +11,7 @@ from plone import api
 from links.content.audit import api as audit
 from links.content.history import api as history
 from links.content.history.browser.views import display_value
+from links.content.history.browser.views import word_diff
 from links.content.roles import COUNCIL_AUDITOR
 from links.content.roles import PARTICIPANT
 from links.content.testing import add_users
@@ -49,8 +50,10 @@ def test_compare_page_shows_both_versions_field_by_field(record, request_factory
     page = _get(request_factory, "pages-auditor", "/bed-closures/@@compare-versions")
     assert page.status_code == 200, page.text
     assert '<label class="form-label" for="compare-from">Older version</label>' in page.text
-    assert "How many beds closed?" in page.text  # rich text shown as its words
-    assert "How many beds closed in 2026?" in page.text
+    # Rich text shown as its words, the changed words marked (and escaped) in each version.
+    assert 'How many beds <del class="bg-danger-subtle">closed?</del>' in page.text
+    assert 'How many beds <ins class="bg-success-subtle">closed in 2026?</ins>' in page.text
+    assert "label_" not in page.text
     assert "1\n          \n          field changed." in page.text or "1 field changed" in " ".join(
         page.text.split()
     )
@@ -60,7 +63,8 @@ def test_compare_page_shows_both_versions_field_by_field(record, request_factory
 def test_compare_page_with_an_unknown_version_is_a_form_error(record, request_factory):
     page = _get(request_factory, "pages-auditor", "/bed-closures/@@compare-versions", **{"from": 0, "to": 9})
     assert page.status_code == 400
-    assert 'role="alert"' in page.text and "Version 9 does not exist" in page.text
+    # Version ids count from 0, people from 1: id 9 is "Version 10", as the list would call it.
+    assert 'role="alert"' in page.text and "Version 10 does not exist" in page.text
     bad = _get(request_factory, "pages-auditor", "/bed-closures/@@compare-versions", **{"from": "first"})
     assert bad.status_code == 400 and "is not a version number" in bad.text
 
@@ -69,12 +73,27 @@ def test_as_of_page_shows_the_version_current_that_day(record, request_factory):
     today = date.today().isoformat()
     page = _get(request_factory, "pages-auditor", "/bed-closures/@@as-of", date=today)
     assert page.status_code == 200, page.text
-    assert "Version 1" in page.text and "How many beds closed in 2026?" in page.text
+    assert "Version 2, saved on" in page.text and "How many beds closed in 2026?" in page.text
     day = date.today()
     assert f"As it stood on</span>\n          {day.day} {day:%B %Y}" in page.text
     before = (date.today() - timedelta(days=400)).isoformat()
     earlier = _get(request_factory, "pages-auditor", "/bed-closures/@@as-of", date=before)
-    assert earlier.status_code == 200 and "did not exist yet" in earlier.text
+    assert earlier.status_code == 200 and "“Bed closures” did not exist yet" in earlier.text
+
+
+def test_as_of_page_refuses_a_future_date(record, request_factory):
+    tomorrow = date.today() + timedelta(days=1)
+    page = _get(request_factory, "pages-auditor", "/bed-closures/@@as-of", date=tomorrow.isoformat())
+    assert page.status_code == 400
+    assert f"{tomorrow.day} {tomorrow:%B %Y} is in the future" in page.text
+    assert "How many beds closed in 2026?" not in page.text
+
+
+def test_word_diff_marks_changed_words_and_escapes():
+    old, new = word_diff("Fish & chips on Friday", "Fish & <b>peas</b> on Friday")
+    assert old == 'Fish &amp; <del class="bg-danger-subtle">chips</del> on Friday'
+    assert new == 'Fish &amp; <ins class="bg-success-subtle">&lt;b&gt;peas&lt;/b&gt;</ins> on Friday'
+    assert word_diff("same", "same") == ("same", "same")
 
 
 def test_as_of_page_with_a_bad_date_is_a_form_error(record, request_factory):

@@ -1,5 +1,8 @@
 """GET @history / @compare / @as-of and POST @revert over HTTP: shape, 400s, 404s, permissions."""
 
+from datetime import date
+from datetime import timedelta
+
 import pytest
 import transaction
 from plone import api
@@ -67,6 +70,11 @@ def test_as_of(record, request_factory):
     assert session.get("/waiting-times/@as-of", params={"date": "2020-01-01"}).status_code == 404
     bad = session.get("/waiting-times/@as-of", params={"date": "1st May"})
     assert bad.status_code == 400 and "2026-05-01" in bad.json()["message"]
+    # The future is refused, as a day or as a moment: the latest version would pass for a future one.
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    for future in (tomorrow, f"{tomorrow}T09:30:00+00:00"):
+        refused = session.get("/waiting-times/@as-of", params={"date": future})
+        assert refused.status_code == 400 and "is in the future" in refused.json()["message"], future
 
 
 def test_participant_cannot_read_versions(record, request_factory):

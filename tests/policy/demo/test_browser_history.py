@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+from links.content.words import version_label
+
 pytestmark = pytest.mark.browser
 
 
@@ -32,7 +34,8 @@ def test_auditor_compares_versions_and_reads_a_record_as_of_today(functional_por
     page.get_by_label("Newer version").select_option(str(versions[-1]["version_id"]))
     page.get_by_role("button", name="Compare").click()
     page.wait_for_load_state("networkidle")
-    heading = f"Version {versions[0]['version_id']} and Version {versions[-1]['version_id']}"
+    # Versions are numbered for people from 1 (CMFEditions' id + 1).
+    heading = f"{version_label(versions[0]['version_id'])} and {version_label(versions[-1]['version_id'])}"
     assert page.get_by_role("heading", name=heading).is_visible()
     assert page.get_by_role("table", name=heading).is_visible()
 
@@ -42,4 +45,4 @@ def test_auditor_compares_versions_and_reads_a_record_as_of_today(functional_por
     page.wait_for_load_state("networkidle")
     today = date.today()
     assert page.get_by_role("heading", name=f"As it stood on {today.day} {today:%B %Y}").is_visible()
-    assert f"Version {versions[-1]['version_id']}, saved on" in page.content()
+    assert f"{version_label(versions[-1]['version_id'])}, saved on" in page.content()

@@ -40,7 +40,7 @@ class TestInstall:
             ("plone.first_weekday", 0),
             ("plone.enable_self_reg", False),
             ("Products.CMFPlone.i18nl10n.override_dateformat.Enabled", True),
-            ("Products.CMFPlone.i18nl10n.override_dateformat.date_format_short", "%d %B %Y"),
+            ("Products.CMFPlone.i18nl10n.override_dateformat.date_format_short", "%-d %B %Y"),
             # Themed at every host name, 127.0.0.1 included (#17).
             ("plone.app.theming.interfaces.IThemeSettings.hostnameBlacklist", []),
         ],
@@ -67,6 +67,20 @@ class TestInstall:
             DateTime("2026/11/23 14:05 Europe/London"), context=portal, request=portal.REQUEST
         )
         assert text == "23 November 2026"
+        # No leading zero, also in the long form (the toolbar's and Plone's listings).
+        first = DateTime("2026/01/05 10:00 Europe/London")  # winter: the same hour whatever the server's zone
+        assert ulocalized_time(first, context=portal, request=portal.REQUEST) == "5 January 2026"
+        assert ulocalized_time(first, long_format=True, context=portal, request=portal.REQUEST) == (
+            "5 January 2026, 10:00"
+        )
+
+    def test_upgrade_to_1001_sets_the_formats(self, portal):
+        from links.policy.upgrades.to_1001 import dates_without_leading_zero
+
+        name = "Products.CMFPlone.i18nl10n.override_dateformat.date_format_long"
+        api.portal.set_registry_record(name, "%d %B %Y, %H:%M")
+        dates_without_leading_zero(None)
+        assert api.portal.get_registry_record(name) == "%-d %B %Y, %H:%M"
 
 
 class TestMailFromEnvironment:

@@ -31,6 +31,7 @@ from zope.schema import getFieldsInOrder
 
 from links.content.integrity import dumps
 from links.content.integrity import sha256_hex
+from links.content.words import field_label
 
 #: Field names left out of the hash: they change without the record's content changing.
 EXCLUDED_FIELDS = frozenset(
@@ -132,9 +133,9 @@ def field_values(obj) -> list[tuple[str, object, str]]:
     """The record's schema fields in form order, main schema first, then behaviors.
 
     :param obj: a Dexterity object (or a version of one retrieved from CMFEditions)
-    :returns: list of ``(name, value, title)``
+    :returns: list of ``(name, value, label)``, the label as forms show it (never a message id)
     """
-    return [(name, value, str(field.title)) for _schema, name, field, value in schema_fields(obj)]
+    return [(name, value, field_label(field)) for _schema, name, field, value in schema_fields(obj)]
 
 
 def canonical_document(obj) -> dict:

@@ -137,6 +137,120 @@ def fullname(userid: str | None) -> str:
     return (user is not None and user.getProperty("fullname")) or userid
 
 
+def person(userid: str | None, with_id: bool | None = None) -> str:
+    """A person as people see them: "Margaret Okafor"; "Margaret Okafor (chair)" for administrators, who
+    need the user id to manage the account; the system for no user.
+
+    :param userid: a user id
+    :param with_id: add the user id; default: when the current user may manage users
+    """
+    if not userid or userid == "Anonymous User":
+        return "the system" if not userid else "Anonymous visitor"
+    name = fullname(userid)
+    if with_id is None:
+        from plone import api
+
+        with_id = api.user.has_permission("Manage users", obj=api.portal.get())
+    return f"{name} ({userid})" if with_id and name != userid else name
+
+
+def version_number(version_id) -> int:
+    """The version as people count it, from 1 (CMFEditions counts from 0)."""
+    return int(version_id) + 1
+
+
+def version_label(version_id) -> str:
+    """'Version 1' for CMFEditions' version 0."""
+    return f"Version {version_number(version_id)}"
+
+
+#: What each audit action is called on pages ("What" column). Actions not listed are shown by
+#: ``action_title`` from their dotted name, never as the raw id.
+ACTION_TITLES = {
+    "record.created": "Created",
+    "record.modified": "Changed",
+    "record.deleted": "Deleted",
+    "record.viewed": "Viewed (confidential record)",
+    "sharing.changed": "Sharing changed",
+    "workflow.transition": "Workflow step",
+    "version.saved": "Version saved",
+    "version.reverted": "Reverted to an earlier version",
+    "signature.added": "Signed (approved)",
+    "signature.rejected": "Signed (rejected)",
+    "signature.superseded": "Signatures no longer count",
+    "recusal.recorded": "Signature refused (conflict of interest)",
+    "signoff.completed": "Signed off by the governing body",
+    "signoff.fields_set": "Set at sign-off",
+    "report.submitted": "Submitted for sign-off",
+    "report.returned_for_changes": "Returned for changes",
+    "report.signed_off": "Signed off",
+    "report.sent_to_provider": "Sent to the provider",
+    "report.provider_responded": "Provider's response received",
+    "report.published": "Published",
+    "report.withdrawn": "Withdrawn",
+    "constitution.proposed": "Proposed",
+    "constitution.returned_to_draft": "Returned to draft",
+    "constitution.adopted": "Adopted",
+    "constitution.superseded": "Superseded",
+    "declaration.declared": "Declared",
+    "declaration.superseded": "Superseded",
+    "decision.recorded": "Decision recorded",
+    "clock.started": "Clock started",
+    "clock.paused": "Clock paused",
+    "clock.resumed": "Clock resumed",
+    "clock.extended": "Deadline extended",
+    "clock.stopped": "Deadline met",
+    "clock.ended": "Clock ended",
+    "complaint.received": "Complaint received",
+    "complaint.reviewer_assigned": "Independent reviewer assigned",
+    "complaint.appeal_requested": "Appeal requested",
+    "complaint.closed": "Complaint closed",
+    "foi.received": "Request received",
+    "foi.redacted": "Redaction recorded",
+    "foi.disclosed": "Information disclosed",
+    "foi.answered": "Request answered",
+    "transitional_report.submitted": "Submitted for sign-off",
+    "transitional_report.returned_for_changes": "Returned for changes",
+    "transitional_report.signed_off": "Signed off",
+    "transitional_report.published": "Published",
+    "transitional_report.activities_counted": "Activities counted",
+    "annual_report.submitted": "Submitted for sign-off",
+    "annual_report.returned_for_changes": "Returned for changes",
+    "annual_report.signed_off": "Signed off",
+    "annual_report.published": "Published",
+    "annual_report.copies_sent": "Copies sent",
+    "annual_report.figures_counted": "Figures counted",
+    "annual_report.copy_recorded": "Copy sent",
+    "keys.rotated": "Signing keys replaced",
+    "login.succeeded": "Logged in",
+    "login.failed": "Failed login",
+    "logout": "Logged out",
+    "principal.created": "User created",
+    "principal.deleted": "User deleted",
+    "principal.properties_updated": "User details changed",
+    "principal.credentials_updated": "Password changed",
+    "group.member_added": "Added to a group",
+    "group.member_removed": "Removed from a group",
+    "group.created": "Group created",
+    "group.deleted": "Group deleted",
+}
+
+
+def action_title(action: str) -> str:
+    """An audit action in words ("Signed (approved)" for ``signature.added``); an unknown action's last
+    part with its underscores as spaces ("Copies sent" for ``x.copies_sent``)."""
+    if action in ACTION_TITLES:
+        return ACTION_TITLES[action]
+    words = (action or "").rsplit(".", 1)[-1].replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def humanise(name: str) -> str:
+    """An identifier in words: 'met_late_days' -> 'Met late days', 'part-disclosed' -> 'Part disclosed'."""
+    text = str(name).replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def translate(message) -> str:
     """A message id in words: its translation for the current request, else its default text."""
     from zope.globalrequest import getRequest
@@ -166,6 +280,19 @@ def state_title(obj, state: str | None = None) -> str | None:
         if definition is not None:
             return definition.title or state
     return None
+
+
+def transition_title(obj, transition: str) -> str:
+    """The title ("Submit for sign-off") of a workflow transition of ``obj``'s workflow, else the id in
+    words."""
+    from plone import api
+
+    workflow = api.portal.get_tool("portal_workflow")
+    for chain_id in workflow.getChainFor(obj) if obj is not None else ():
+        definition = workflow[chain_id].transitions.get(transition)
+        if definition is not None and definition.title:
+            return definition.title
+    return humanise(transition)
 
 
 def type_title(portal_type: str) -> str:

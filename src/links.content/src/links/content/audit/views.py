@@ -6,8 +6,11 @@ from Products.Five.browser import BrowserView
 
 from links.content import disclosure
 from links.content.audit import api
+from links.content.audit import display
 from links.content.integrity import encode
 from links.content.words import format_datetime
+from links.content.words import person
+from links.content.words import version_label
 
 
 class HistoryAndAuditView(BrowserView):
@@ -29,28 +32,26 @@ class HistoryAndAuditView(BrowserView):
         start = self.start()
         self.total, items = api.entries({"uid": self.context.UID()}, start=start, limit=self.page_size)
         disclosure.withhold_free_text(items)
-        for item in items:
-            item["when"] = format_datetime(item["timestamp"])
-            item["summary"] = ", ".join(
-                f"{key}: {'(withheld)' if value is None and key in withheld else value}"
-                for key, value in sorted(item["details"].items())
-                if key not in ("changes", "withheld")
-                for withheld in [item["details"].get("withheld") or ()]
-            )
-        self._entries = items
-        return items
+        self.raw_count = len(items)
+        self._entries = display.rows(items, self.context)
+        return self._entries
 
     def pages(self) -> dict:
         """Where this page of entries sits and the links to the pages before and after it."""
         entries = self.entries()
         start, url = self.start(), f"{self.context.absolute_url()}/@@history-and-audit"
+        shown = start + self.raw_count
         return {
             "first": start + 1 if entries else 0,
-            "last": start + len(entries),
+            "last": shown,
             "total": self.total,
             "previous": f"{url}?b_start={max(0, start - self.page_size)}" if start > 0 else None,
-            "next": f"{url}?b_start={start + self.page_size}" if start + len(entries) < self.total else None,
+            "next": f"{url}?b_start={start + self.page_size}" if shown < self.total else None,
         }
+
+    def export_url(self) -> str:
+        """The site's export filtered to this record: a plain link downloads it (``@audit-export``)."""
+        return f"{ploneapi.portal.get().absolute_url()}/@audit-export?uid={self.context.UID()}"
 
     def can_read_versions(self) -> bool:
         return ploneapi.user.has_permission("CMFEditions: Access previous versions", obj=self.context)
@@ -70,8 +71,8 @@ class HistoryAndAuditView(BrowserView):
             meta = history.retrieve(index, countPurged=False)["metadata"]["sys_metadata"]
             rows.append(
                 {
-                    "version": history.getVersionId(index, countPurged=False),
-                    "author": meta.get("principal", ""),
+                    "version": version_label(history.getVersionId(index, countPurged=False)),
+                    "author": person(meta.get("principal", "")),
                     "when": format_datetime(meta.get("timestamp", 0)),
                     "comment": meta.get("comment", "")
                     if free_text or not meta.get("comment")

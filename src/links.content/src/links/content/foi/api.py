@@ -35,6 +35,7 @@ from links.content.ids import free_id
 from links.content.integrity import dumps
 from links.content.integrity import sha256_hex
 from links.content.words import today
+from links.content.words import type_title
 
 COUNTER_KEY = "links.content.foi.references"
 SAR_COUNTER_KEY = "links.content.foi.sar-references"
@@ -272,7 +273,7 @@ def redact(
         raise InvalidRedaction(str(error)) from None
     if field not in field_map:
         raise InvalidRedaction(
-            f"{obj.portal_type} has no field {field!r} that you may read. Fields: {', '.join(field_map)}."
+            f"A {type_title(obj.portal_type).lower()} has no field {field!r} that you may read. Fields: {', '.join(field_map)}."
         )
     if text not in plain_text(field_map[field]["value"]):
         raise InvalidRedaction(f"The text to withhold does not occur in {field!r} of version {version}.")

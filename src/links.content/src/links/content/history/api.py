@@ -29,8 +29,13 @@ from links.content.history.exceptions import NoSuchVersion
 from links.content.history.exceptions import NotVersioned
 from links.content.history.exceptions import NotYetCreated
 from links.content.words import LONDON
+from links.content.words import format_date
 from links.content.words import format_datetime
 from links.content.words import fullname
+from links.content.words import today
+from links.content.words import type_title
+from links.content.words import utcnow
+from links.content.words import version_number
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -89,7 +94,8 @@ def versions(obj) -> list[dict]:
     """
     entries = _history(obj)
     if not entries:
-        raise NotVersioned(f"{obj.portal_type} {obj.getId()!r} has no saved versions.")
+        kind = type_title(obj.portal_type)
+        raise NotVersioned(f"“{obj.Title() or obj.getId()}” ({kind}) has no saved versions.")
     return [_describe(e) for e in entries]
 
 
@@ -179,7 +185,8 @@ def parse_moment(text: str) -> datetime:
 
     :param text: ISO 8601 date or aware date-time
     :returns: an aware datetime
-    :raises ValueError: with a message saying what to send
+    :raises ValueError: with a message saying what to send (also for a moment in the future: nobody
+        knows yet how the record will stand then, and the latest version would be shown as if it did)
     """
     text = (text or "").strip()
     if _DATE.match(text):
@@ -187,6 +194,8 @@ def parse_moment(text: str) -> datetime:
             day = date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"'date' {text!r} is not a real date (use YYYY-MM-DD).") from None
+        if day > today():
+            raise ValueError(_future(day))
         return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON) - timedelta(microseconds=1)
     try:
         moment = datetime.fromisoformat(text)
@@ -197,7 +206,14 @@ def parse_moment(text: str) -> datetime:
             f"'date' must be a date like 2026-05-01 or a date and time with a UTC offset like "
             f"2026-05-01T09:30:00+01:00, not {text!r}."
         )
+    if moment > utcnow():
+        raise ValueError(_future(moment))
     return moment
+
+
+def _future(when) -> str:
+    shown = format_datetime(when) if isinstance(when, datetime) else format_date(when)
+    return f"{shown} is in the future: choose today or an earlier date."
 
 
 def version_at(obj, moment: datetime) -> dict:
@@ -216,7 +232,7 @@ def version_at(obj, moment: datetime) -> dict:
         else:
             break
     if current is None:
-        raise NotYetCreated(f"{obj.getId()!r} did not exist yet on {format_datetime(moment)}.")
+        raise NotYetCreated(f"“{obj.Title() or obj.getId()}” did not exist yet on {format_datetime(moment)}.")
     return current
 
 
@@ -288,7 +304,7 @@ def revert(obj, version_id: int, actor: str | None = None) -> int:
     repository.revert(obj, int(version_id))
     _restore_relations(obj, int(version_id))
     obj.reindexObject()
-    new_id = save(obj, comment=f"Reverted to version {version_id}")
+    new_id = save(obj, comment=f"Reverted to version {version_number(version_id)}")
     notify(VersionReverted(obj, details={"to_version": int(version_id), "new_version": new_id}, actor=actor))
     return new_id
 

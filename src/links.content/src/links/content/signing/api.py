@@ -52,7 +52,9 @@ from links.content.signing.exceptions import SupersededVersion
 from links.content.signing.exceptions import WrongPassword
 from links.content.signing.storage import get_store
 from links.content.words import fullname
+from links.content.words import type_title
 from links.content.words import utcnow
+from links.content.words import version_number
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +146,8 @@ def _save_version(obj, comment: str = "Version saved to be signed") -> int:
 
     repository = api.portal.get_tool("portal_repository")
     if not repository.isVersionable(obj):
-        raise NotSignable(f"{obj.portal_type} records are not versioned, so they cannot be signed.")
+        kind = type_title(obj.portal_type)
+        raise NotSignable(f"{kind} records are not versioned, so they cannot be signed.")
     with api.env.adopt_roles(["Manager"]):
         return history.save(obj, comment=comment)
 
@@ -619,7 +622,9 @@ def _sealed_signoff(obj, store, config, version_id, sha256, required: int) -> tu
     try:
         sealed = seal_pdf(
             render_pdf(html, base_url=obj.absolute_url(), footer_html=footer_html(signoff)),
-            reason=f"Signed off by the governing body (version {version_id}, SHA-256 {sha256})",
+            reason=(
+                f"Signed off by the governing body (version {version_number(version_id)}, SHA-256 {sha256})"
+            ),
             location=api.portal.get().Title() or None,
             stamping=stamping,
         )
@@ -740,7 +745,7 @@ def _tell_signers(obj, records: list[dict], why: str, actor: str | None) -> None
         verb = "approval" if r["meaning"] == "approve" else "rejection"
         body = (
             f"Dear {r['printed_name']},\n\n"
-            f"your {verb} of “{obj.Title()}” (version {r['version_id']}, signed "
+            f"your {verb} of “{obj.Title()}” (version {version_number(r['version_id'])}, signed "
             f"{format_datetime(r['time'], zone=True)}) no longer counts: {why}"
             f"{' (by ' + fullname(actor) + ')' if actor else ''}\n\n"
             f"Please read the record again and sign it if you agree:\n{obj.absolute_url()}/@@sign\n"

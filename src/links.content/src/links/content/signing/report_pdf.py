@@ -39,6 +39,7 @@ from links.content.words import fullname
 from links.content.words import plural
 from links.content.words import translate
 from links.content.words import type_title
+from links.content.words import version_number
 
 TEMPLATE = Path(__file__).parent.parent / "pdf" / "templates" / "signed-record.html"
 #: Fields shown in the heading rather than in the body.
@@ -189,7 +190,7 @@ def closing_html(signoff: dict, certificate_fingerprint: str, key: str, url: str
         "<li>The members' signatures: download them from "
         f"<code>{escape(url)}/@signatures</code> and run <code>links-verify signatures FILE.json "
         f"--fingerprint {escape(key)}</code> with the fingerprint of the network's signing key.</li>"
-        f"<li>The content: ask the network for version {escape(str(signoff['version_id']))} of the record "
+        f"<li>The content: ask the network for version {version_number(signoff['version_id'])} of the record "
         "and its SHA-256 fingerprint; it must be the one printed above.</li></ol>"
     )
 
@@ -197,7 +198,7 @@ def closing_html(signoff: dict, certificate_fingerprint: str, key: str, url: str
 def footer_html(signoff: dict) -> str:
     """The foot of every page: which version this is (extend here for every issued PDF)."""
     return (
-        f"Signed version {escape(str(signoff['version_id']))} · SHA-256 "
+        f"Signed version {escape(str(version_number(signoff['version_id'])))} · SHA-256 "
         f'<span class="hash">{escape(signoff["sha256"][:16])}…</span>'
     )
 
@@ -242,7 +243,7 @@ def record_html(
     signed_off = format_datetime(signoff["time"], zone=True)
     summary = (
         f"On {escape(signed_off)} the governing body of {escape(network)} signed off version "
-        f"{escape(str(signoff['version_id']))} of this {escape(kind.lower())}: "
+        f"{escape(str(version_number(signoff['version_id'])))} of this {escape(kind.lower())}: "
         f"{escape(plural(len(approvals), 'member'))} approved it, where {signoff['required']} "
         "approvals were needed."
         + (f" {escape(recused)} did not take part, having declared an interest." if recused else "")
@@ -261,7 +262,7 @@ def record_html(
         type_title=escape(kind),
         description=f'<p class="description">{escape(description)}</p>' if description else "",
         signed_off=escape(signed_off),
-        version_id=escape(str(signoff["version_id"])),
+        version_id=escape(str(version_number(signoff["version_id"]))),
         sha256=escape(signoff["sha256"]),
         body=body,
         summary=summary,

@@ -3,6 +3,7 @@
 from links.content.events import current_actor
 from links.content.signing.api import signoff_config
 from links.content.signing.api import supersede_pending
+from links.content.words import version_number
 
 
 def supersede_on_edit(obj, event):
@@ -20,7 +21,7 @@ def supersede_on_revert(obj, event):
     supersede_pending(
         obj,
         actor=event.actor or current_actor(),
-        reason=f"The record was reverted to version {to_version} after it was signed.",
+        reason=f"The record was reverted to version {version_number(to_version or 0)} after it was signed.",
     )
 
 

@@ -21,6 +21,7 @@ from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
 
+from links.content.words import format_date
 from links.policy.demo.users import DEMO_PASSWORD
 
 logger = logging.getLogger("links.policy.demo")
@@ -290,7 +291,7 @@ def _reports(portal, providers: dict) -> None:
             type="EnterAndViewReport",
             id=report_id,
             title=title,
-            description=f"Announced visit by two authorised representatives on {visited:%d %B %Y}.",
+            description=f"Announced visit by two authorised representatives on {format_date(visited)}.",
             provider=_relation(provider),
             premises="Communal areas, dining room and garden"
             if "care" in provider.service_type

@@ -7,6 +7,7 @@ flat whatever the range.
 
 import transaction
 from plone.restapi.services import Service
+from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zope.interface import implementer
 from ZPublisher.Iterators import IUnboundStreamIterator
@@ -53,25 +54,42 @@ class ExportStream:
             self._conn = None
 
 
+def export(site, request) -> ExportStream:
+    """Set the response up for a download of the trail and return the stream: the REST service and the
+    browser link (``@audit-export`` without an Accept header) both answer through here.
+
+    :raises BadRequest: an unknown format or a malformed filter
+    """
+    name = request.form.get("format", "jsonl")
+    if name not in FORMATS:
+        raise BadRequest(f"'format' must be one of {', '.join(sorted(FORMATS))}, not {name!r}")
+    filters = read_filters(request)
+    content_type, exporter = FORMATS[name]
+    log = get_log(site)
+    api.record_read(
+        "audit.exported",
+        None,
+        {"format": name, "filters": {k: v for k, v in filters.items() if not k.endswith("_day")}},
+        site_id=site.getId(),
+    )
+    response = request.response
+    response.setHeader("Content-Type", content_type)
+    response.setHeader("Content-Disposition", f'attachment; filename="audit.{name}"')
+    oid = log._p_oid if log is not None else None
+    db = site._p_jar.db()
+    api.checkpoint_committed(site)  # a signed checkpoint of the trail as exported (#15)
+    return ExportStream(db, oid, exporter, filters)
+
+
 class AuditExportGet(Service):
     def render(self):
         self.check_permission()
-        name = self.request.form.get("format", "jsonl")
-        if name not in FORMATS:
-            raise BadRequest(f"'format' must be one of {', '.join(sorted(FORMATS))}, not {name!r}")
-        filters = read_filters(self.request)
-        content_type, exporter = FORMATS[name]
-        log = get_log(self.context)
-        api.record_read(
-            "audit.exported",
-            None,
-            {"format": name, "filters": {k: v for k, v in filters.items() if not k.endswith("_day")}},
-            site_id=self.context.getId(),
-        )
-        response = self.request.response
-        response.setHeader("Content-Type", content_type)
-        response.setHeader("Content-Disposition", f'attachment; filename="audit.{name}"')
-        oid = log._p_oid if log is not None else None
-        db = self.context._p_jar.db()
-        api.checkpoint_committed(self.context)  # a signed checkpoint of the trail as exported (#15)
-        return ExportStream(db, oid, exporter, filters)
+        return export(self.context, self.request)
+
+
+class AuditExportDownload(BrowserView):
+    """``<site>/@audit-export?format=csv`` opened from a link: the same download without
+    ``Accept: application/json`` (an auditor's browser sends none)."""
+
+    def __call__(self):
+        return export(self.context, self.request)

@@ -17,6 +17,7 @@ from links.content.signing.exceptions import Recused
 from links.content.signing.exceptions import SigningError
 from links.content.signing.exceptions import SignoffFailed
 from links.content.words import format_datetime
+from links.content.words import version_number
 
 
 def when(iso: str) -> str:
@@ -34,6 +35,7 @@ class SignForm(BrowserView):
 
     error = None
     when = staticmethod(when)
+    number = staticmethod(version_number)
 
     def __call__(self):
         form = self.request.form
@@ -136,6 +138,7 @@ class SignaturesViewlet(ViewletBase):
     """Signatures of the record, with their status, below its content."""
 
     when = staticmethod(when)
+    number = staticmethod(version_number)
 
     def update(self):
         super().update()

@@ -1,0 +1,58 @@
+"""Plone's default view of a record, for people: only the fields that hold something, no "Settings"
+(versioning switches), and dates as the network writes them ("28 November 2026", not "28/11/2026")."""
+
+import os
+from functools import partial
+
+import plone.dexterity.browser
+from plone.app.z3cform.interfaces import IDatetimeWidget
+from plone.app.z3cform.interfaces import IDateWidget
+from plone.dexterity.browser.view import DefaultView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from z3c.form.interfaces import IDataManager
+from zope.component import queryMultiAdapter
+
+from links.content.words import format_date
+from links.content.words import format_datetime
+
+#: Fieldsets that hold site machinery rather than the record (versioning, navigation, ownership).
+HIDDEN_GROUPS = frozenset({"settings", "ownership", "categorization", "dates"})
+EMPTY = (None, "", [], (), {}, ["--NOVALUE--"])
+
+
+class RecordView(DefaultView):
+    """The "view" of every item type without a page of its own (complaints, FOI and information
+    requests, referrals...): Plone's template, with empty fields left out so a new case does not list
+    twenty blank headings."""
+
+    index = ViewPageTemplateFile(os.path.join(os.path.dirname(plone.dexterity.browser.__file__), "item.pt"))
+
+    def update(self):
+        super().update()
+        self._tidy(self.widgets)
+        groups = []
+        for group in self.groups:
+            if group.__name__ in HIDDEN_GROUPS:
+                continue
+            self._tidy(group.widgets)
+            if len(group.widgets):
+                groups.append(group)
+        self.groups = tuple(groups)
+
+    def _tidy(self, widgets) -> None:
+        for name, widget in list(widgets.items()):
+            value = self._value(widget)
+            if value in EMPTY or getattr(value, "raw", None) == "":
+                del widgets[name]
+            elif IDatetimeWidget.providedBy(widget):
+                widget.render = partial(format_datetime, value)
+            elif IDateWidget.providedBy(widget):
+                widget.render = partial(format_date, value)
+
+    def _value(self, widget):
+        """The stored value behind a widget (through its data manager, so behaviors are adapted)."""
+        manager = queryMultiAdapter((widget.context or self.context, widget.field), IDataManager)
+        try:
+            return manager.query() if manager is not None else widget.value
+        except Exception:  # a field the user may not read: leave the widget as Plone decided
+            return widget.value

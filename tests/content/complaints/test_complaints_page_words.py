@@ -1,0 +1,57 @@
+"""A complaint's page as the officer reads it: only the fields that hold something, UK dates, no
+"Versioning enabled", no message ids, state ids or type ids."""
+
+import html
+import re
+
+import pytest
+import transaction
+from plone import api
+
+from links.content.complaints import api as capi
+
+PASSWORD = "secret-complaints-1"
+#: Internals a person must never read on a record's page.
+RAW = re.compile(
+    r"label_|_workflow|Versioning enabled|\b(under_review|pending_signoff|signed_off|appeal_requested)\b"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|\b0\d [A-Z][a-z]+ \d{4}|FOIRequest|EnterAndViewReport"
+)
+
+
+@pytest.fixture
+def complaint(functional_folder):
+    from datetime import date
+
+    with api.env.adopt_user(username="officer"):
+        obj = capi.create_complaint(
+            functional_folder,
+            received=date(2026, 11, 2),
+            how_received="email",
+            about="host",
+            complainant_name="Alice Example",
+            complainant_email="alice@example.org",
+            details="Nobody called me back about the drop-in.",
+            event_date=date(2026, 10, 20),
+        )
+    transaction.commit()
+    return obj
+
+
+def _main(text: str) -> str:
+    """The words of the page's content area (markup, attributes and scripts left out)."""
+    start = text.index('id="content"')
+    area = re.sub(r"<script.*?</script>", " ", text[start : text.index("portal-footer", start)], flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", area)).split())
+
+
+def test_complaint_page_shows_words_and_no_empty_fields(complaint, request_factory):
+    session = request_factory(basic_auth=("officer", PASSWORD), api=False)
+    page = session.get(f"/complaints/{complaint.getId()}", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    main = _main(page.text)
+    assert "Alice Example" in main and "Nobody called me back" in main
+    assert "2 November 2026" in main and "20 October 2026" in main  # received, event date
+    for empty in ("Findings", "Appeal decided on", "Lessons learned", "Postal address"):
+        assert empty not in main, empty
+    assert "Versioning enabled" not in main
+    assert not RAW.search(main), RAW.search(main)
