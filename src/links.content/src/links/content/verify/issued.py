@@ -9,7 +9,8 @@ final bytes' SHA-256. The record is twofold:
   itself covered by the hash chain and its sealed checkpoints;
 - a site annotation (``IssueIndex``) of BTrees, so "did we issue this exact file?" is a lookup in
   O(log n), without the catalog: file SHA-256 -> entry, issue id -> file SHA-256, and
-  ``(uid, time, sha256)`` keys listing a record's issues in order (for "superseded by a later one").
+  ``"<uid> <time> <sha256>"`` keys listing a record's issues in order (for "superseded by a later one").
+  Keys are text so that the handover carries the index as it carries every BTree.
 
 A PDF cannot carry its own hash, so the mark carries the *issue id*: 64 random hex digits chosen before
 rendering and recorded with the file's hash. It names the issue (which record, version, kind and date),
@@ -40,7 +41,7 @@ KINDS = {
 }
 #: Kinds whose answer to someone who may not see the record is only "genuine, issued on <date>".
 CONFIDENTIAL = frozenset({"complaint-letter"})
-#: Highest key of a (uid, time, sha256) range.
+#: After every "<uid> <time> <sha256>" key of a record (keys are ASCII).
 _LAST = "\uffff"
 
 
@@ -50,7 +51,7 @@ class IssueIndex(Persistent):
     def __init__(self):
         self.files = OOBTree()  # SHA-256 of the PDF -> entry
         self.issues = OOBTree()  # issue id -> SHA-256 of the PDF
-        self.by_record = OOBTree()  # (uid, issued time, SHA-256) -> kind
+        self.by_record = OOBTree()  # "<uid> <issued time> <SHA-256>" -> kind
 
 
 def get_index(site=None, create: bool = False) -> IssueIndex | None:
@@ -107,7 +108,7 @@ def record_issue(
     index = get_index(create=True)
     index.files[sha256] = entry
     index.issues[issue_id] = sha256
-    index.by_record[(entry["uid"], entry["issued"], sha256)] = kind
+    index.by_record[f"{entry['uid']} {entry['issued']} {sha256}"] = kind
     details = {k: entry[k] for k in ("sha256", "issue_id", "kind", "version_id", "record_sha256", "size")}
     record("pdf.issued", obj, details, actor=actor)
     return entry
@@ -134,7 +135,8 @@ def issues_of(uid: str, site=None) -> list[dict]:
     index = get_index(site)
     if index is None:
         return []
-    return [index.files[key[2]] for key in index.by_record.keys(min=(uid,), max=(uid, _LAST))]
+    keys = index.by_record.keys(min=f"{uid} ", max=f"{uid} {_LAST}")
+    return [index.files[key.rsplit(" ", 1)[1]] for key in keys]
 
 
 def withdraw(sha256: str, reason: str, actor: str | None = None) -> dict:
