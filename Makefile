@@ -57,9 +57,15 @@ handover-keygen: ## Successor: make an age key pair to receive an encrypted arch
 	IDENTITY="$(IDENTITY)" bin/zopepy scripts/handover_keygen.py
 
 .PHONY: test
-test: install ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
+test: install tests/axe/node_modules ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
 	./scripts/system-deps.sh test
 	bin/pytest tests $(PYTEST_ARGS)
+
+# axe-core (pinned in tests/axe/package-lock.json) for the browser tests' accessibility checks.
+tests/axe/node_modules: tests/axe/package.json tests/axe/package-lock.json
+	./scripts/system-deps.sh test
+	npm ci --prefix tests/axe --no-audit --no-fund
+	@touch tests/axe/node_modules
 
 RUFF := $(VENV)/bin/ruff
 $(RUFF): profiles/versions.cfg

@@ -2,7 +2,7 @@
 # Install the Debian/Ubuntu packages the product needs, where missing.
 #   runtime: Pango and fonts for weasyprint's PDFs
 #   test:    also Chromium (browser tests, driven by Playwright via executable_path) and
-#            poppler-utils (pdfsig verifies our signed PDFs in tests)
+#            poppler-utils (pdfsig verifies our signed PDFs in tests) and npm (axe-core for accessibility checks)
 # Without root or apt-get it stops and says exactly what to install.
 set -euo pipefail
 what=${1:-runtime}
@@ -17,6 +17,7 @@ have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 if [ "$what" = test ]; then
     command -v chromium >/dev/null || missing+=(chromium)
     command -v pdfsig >/dev/null || missing+=(poppler-utils)
+    command -v npm >/dev/null || missing+=(npm)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
