@@ -36,6 +36,25 @@ def _link_uris(data: bytes) -> set[str]:
     return uris
 
 
+def _tagged_link_count(data: bytes) -> int:
+    """Link elements in the PDF's structure tree (what a screen reader announces as a link)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    count, todo = 0, [PdfReader(BytesIO(data)).trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            count += node.get("/S") == "/Link"
+            if "/K" in node:
+                todo.append(node["/K"])
+        elif isinstance(node, list):
+            todo.extend(node)
+    return count
+
+
 def _issued_entries(action="pdf.issued") -> list[dict]:
     audit.chain_now()
     return [e for e in iter_entries() if e["action"] == action]
@@ -51,7 +70,10 @@ def _assert_recorded(data: bytes, obj, kind: str) -> dict:
     assert logged["details"]["kind"] == kind
     text = _pdf_text(data)
     assert "Check this document" in text and entry["issue_id"] in text
-    assert f"{api.portal.get().absolute_url()}/@@verify?sha256={entry['issue_id']}" in _link_uris(data)
+    url = f"{api.portal.get().absolute_url()}/@@verify?sha256={entry['issue_id']}"
+    assert url in _link_uris(data)
+    assert url in text.replace(" ", "")  # printed in full in the closing sentence
+    assert _tagged_link_count(data) >= 1  # that sentence's link is tagged for screen readers
     return entry
 
 

@@ -196,9 +196,12 @@ def issue_pdf(
     """
     from links.content.pdf.api import render_pdf
     from links.content.verify.mark import mark_html
+    from links.content.verify.mark import note_html
 
     issue_id = new_issue_id()
     footer = f"{footer_html}{mark_html(issue_id)}"
+    end = html.rfind("</body>")
+    html = f"{html[:end]}{note_html(issue_id)}{html[end:]}" if end >= 0 else html + note_html(issue_id)
     data = render_pdf(html, base_url=base_url, footer_html=footer)
     sealed = seal(data) if seal is not None else None
     if sealed is not None:

@@ -4,8 +4,11 @@ The link is ``<site>/@@verify?sha256=<issue id>``. The file's own SHA-256 cannot
 (printing it changes it), so the mark carries the issue id that ``issued.record_issue`` stores with the
 file's hash: the page then names the record, version and date of that issue and asks for the file to
 check the bytes. The QR code is an SVG made by segno (pure Python), embedded as a ``data:`` URL (the only
-kind the renderer fetches). Line and code are one ``<a>`` element, so the tagged PDF has one Link with
-text a screen reader reads out; the code's alternative text says what it is.
+kind the renderer fetches). Line and code are one ``<a>`` element with alternative text for the code.
+
+The running footer is drawn on every page but, like all page furniture, is an artifact in the tagged PDF:
+a screen reader skips it. So the document also ends with ``note_html``, a sentence in the text flow whose
+link (the full address, printed) the tagged PDF marks up as a Link element that a screen reader reads.
 """
 
 from __future__ import annotations
@@ -39,4 +42,13 @@ def mark_html(issue_id: str, portal_url: str | None = None) -> str:
         'alt="QR code of the address checking this document">'
         f'<span class="verify-line">Check this document: scan the code or go to {escape(page)}</span>'
         f'<span class="verify-id">Issue {escape(issue_id)}</span></a>'
+    )
+
+
+def note_html(issue_id: str, portal_url: str | None = None) -> str:
+    """The closing sentence in the document's text (tagged as a Link), for readers who cannot scan."""
+    url = verify_url(issue_id, portal_url)
+    return (
+        '<p class="verify-note">To check that this document is genuine and current, go to '
+        f'<a href="{escape(url)}">{escape(url)}</a> and upload the file.</p>'
     )
