@@ -84,6 +84,17 @@ def test_foreign_key_is_not_the_networks(portal):
     assert "Another Network" in answer["notes"][0]
 
 
+def test_earlier_hosts_pdf_in_the_record_of_issue_is_genuine(record):
+    """After a handover the record of issue holds the earlier host's PDFs, sealed with its certificate."""
+    data = foreign("earlier-host")
+    assert verify.check_file(data)["verdict"] == "foreign"
+    issued.record_issue(data, record, "signed-record", issued.new_issue_id(), 0, "d" * 64)
+    answer = verify.check_file(data)
+    assert answer["verdict"] == "genuine"
+    [seal] = answer["signatures"]
+    assert seal["valid"] and seal["key"] == "the certificate of an earlier host of this network"
+
+
 def test_withdrawn_record_and_withdrawn_issue(record, genuine):
     with api.env.adopt_roles(["Manager"]):
         api.content.transition(record, "withdraw")
