@@ -187,3 +187,23 @@ def test_audit_checkpoint_against_the_published_key(site, request_factory):
     forged = dict(checkpoint, seq=checkpoint["seq"] + 1)
     assert "not signed with the network" in post(json.dumps(forged)).text
     assert post("[1, 2]").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"check": "document", "sha256": ["a" * 64, "b" * 64]},
+        {"check": "document"},
+        {"check": ["document", "archive"], "sha256": "zz"},
+        {"check": "checkpoint", "checkpoint": ["{}", "{}"]},
+        {"check": "checkpoint", "checkpoint": '{"seq": true, "hash": "", "time": "", "signature": ""}'},
+        {"check": "checkpoint", "checkpoint": "{" * 20000},
+        {"check": "archive", "fingerprint": "a" * 64},
+        {"check": "archive", "archive": "not a file", "fingerprint": ["a", "b"]},
+    ],
+)
+def test_page_answers_hostile_forms_with_400(site, request_factory, fields):
+    session = _page(request_factory)
+    response = session.post("/@@verify", data={"_authenticator": _token(session), **fields})
+    assert response.status_code == 400, response.text[:500]
+    assert 'id="verify-error"' in response.text

@@ -440,6 +440,8 @@ def check_checkpoint(text: str | bytes) -> dict:
 
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
+    if not isinstance(text, str):
+        raise InvalidInput("Give the checkpoint once, as JSON text.")
     if len(text) > MAX_CHECKPOINT:
         raise InvalidInput("A checkpoint is a short JSON text (seq, hash, time, signature).")
     try:

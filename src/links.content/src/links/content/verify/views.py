@@ -74,10 +74,11 @@ class VerifyView(BrowserView):
             self.checkpoint = api.check_checkpoint(text)
         else:
             upload = _upload(form, "file")
+            sha256 = form.get("sha256")
             if upload is not None:
                 self.answer = api.check_file(limits.read_upload(upload))
-            elif (form.get("sha256") or "").strip():
-                self.answer = api.check_hash(form["sha256"])
+            elif sha256 and (not isinstance(sha256, str) or sha256.strip()):
+                self.answer = api.check_hash(sha256)  # refuses anything but one SHA-256
             else:
                 raise InvalidInput("Choose the PDF to check, or paste its SHA-256.")
 
