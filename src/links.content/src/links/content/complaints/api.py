@@ -236,9 +236,9 @@ def write_response_letter(complaint, actor: str | None = None) -> NamedBlobFile:
     :param actor: who closed it
     :returns: the stored file
     """
-    from links.content.pdf.api import render_pdf
+    from links.content.verify.issued import issue_pdf
 
-    pdf = render_pdf(letter_html(complaint))
+    pdf = issue_pdf(letter_html(complaint), complaint, "complaint-letter", actor=actor).data
     complaint.response_letter = NamedBlobFile(
         data=pdf, contentType="application/pdf", filename=LETTER_FILENAME
     )

@@ -398,7 +398,8 @@ def build_bundle(request, items: list[dict], actor: str | None = None) -> dict:
     from links.content.integrity import key_fingerprint
     from links.content.integrity import seal
     from links.content.keys import api as keys
-    from links.content.pdf.api import sign_pdf
+    from links.content.pdf.api import seal_pdf
+    from links.content.verify.issued import issue_pdf
 
     if not isinstance(items, list) or not items:
         raise InvalidSelection("Select at least one record for the bundle.")
@@ -444,7 +445,13 @@ def build_bundle(request, items: list[dict], actor: str | None = None) -> dict:
     }
     manifest["seal"] = seal(manifest, key)
     html = rendering.bundle_html(request, manifest, rendered)
-    pdf = sign_pdf(rendering.render(html), reason=f"Disclosure {request.reference}")
+    pdf = issue_pdf(
+        html,
+        request,
+        "foi-bundle",
+        seal=lambda data: seal_pdf(data, reason=f"Disclosure {request.reference}"),
+        actor=actor,
+    ).data
     request.bundle = NamedBlobFile(
         data=pdf, filename=f"{request.reference}-disclosure.pdf", contentType="application/pdf"
     )

@@ -13,7 +13,6 @@ from html import escape
 from plone import api
 
 from links.content.foi.vocabularies import CITATIONS
-from links.content.pdf.api import render_pdf
 from links.content.words import format_date
 from links.content.words import format_datetime
 
@@ -137,8 +136,3 @@ def bundle_html(request, manifest: dict, rendered: list[list[tuple[str, str]]]) 
     )
     parts.append("</section></body></html>")
     return "".join(parts)
-
-
-def render(html: str) -> bytes:
-    """The bundle's PDF (links.content.pdf: tagged, A4)."""
-    return render_pdf(html)

@@ -224,11 +224,6 @@ def _timestamp_of(data: bytes) -> dict | None:
     }
 
 
-def sign_pdf(pdf: bytes, reason: str, location: str | None = None, site_id: str | None = None) -> bytes:
-    """Seal a PDF (see ``seal_pdf``) and return only its bytes."""
-    return seal_pdf(pdf, reason, location=location, site_id=site_id).data
-
-
 def outside_event_loop(func):
     """Call ``func()``; in a worker thread when this thread already runs an asyncio event loop.
 

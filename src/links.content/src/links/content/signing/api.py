@@ -580,12 +580,12 @@ def _sealed_signoff(obj, store, config, version_id, sha256, required: int) -> tu
     :returns: ``(signoff, version)``, the version as retrieved from CMFEditions
     """
     from links.content.keys.exceptions import KeyMissing
-    from links.content.pdf.api import render_pdf
     from links.content.pdf.api import seal_pdf
     from links.content.signing.report_pdf import footer_html
     from links.content.signing.report_pdf import record_html
     from links.content.timestamps import api as timestamps
     from links.content.timestamps.exceptions import TimestampError
+    from links.content.verify.issued import issue_pdf
 
     version = retrieve_version(obj, version_id)
     if _hash_of(obj, version, version_id) != sha256:
@@ -620,19 +620,28 @@ def _sealed_signoff(obj, store, config, version_id, sha256, required: int) -> tu
         url=obj.absolute_url(),
     )
     try:
-        sealed = seal_pdf(
-            render_pdf(html, base_url=obj.absolute_url(), footer_html=footer_html(signoff)),
-            reason=(
-                f"Signed off by the governing body (version {version_number(version_id)}, SHA-256 {sha256})"
+        issued = issue_pdf(
+            html,
+            obj,
+            "signed-record",
+            seal=lambda pdf: seal_pdf(
+                pdf,
+                reason=f"Signed off by the governing body (version {version_number(version_id)}, SHA-256 {sha256})",
+                location=api.portal.get().Title() or None,
+                stamping=stamping,
             ),
-            location=api.portal.get().Title() or None,
-            stamping=stamping,
+            footer_html=footer_html(signoff),
+            base_url=obj.absolute_url(),
+            version_id=version_id,
+            record_sha256=sha256,
         )
     except (TimestampError, KeyMissing) as error:
         raise SignoffFailed(f"The record could not be signed off: {error}") from None
+    sealed = issued.sealed
     signoff.update(
         data=sealed.data,
-        pdf_sha256=sha256_hex(sealed.data),
+        pdf_sha256=issued.entry["sha256"],
+        issue_id=issued.entry["issue_id"],
         level=sealed.level,
         timestamp=sealed.timestamp,
         notes=list(sealed.notes),

@@ -26,13 +26,19 @@ class _Environ:
         return False
 
 
-def add_signing_records(context=None):
-    """Add the records that are not there yet, leaving any record a site already has as it is."""
+def add_missing_records(files) -> None:
+    """Import the records of ``files`` (names in ``profiles/default/registry``) that a site does not have
+    yet, leaving every record it already has as it is."""
     registry = getUtility(IRegistry)
     importer = RegistryImporter(registry, _Environ())
-    for name in FILES:
+    for name in files:
         tree = etree.fromstring((REGISTRY / name).read_bytes())
         for node in list(tree):
             if isinstance(node.tag, str) and node.get("name") in registry.records:
                 tree.remove(node)
         importer.importDocument(etree.tostring(tree))
+
+
+def add_signing_records(context=None):
+    """Add the records that are not there yet, leaving any record a site already has as it is."""
+    add_missing_records(FILES)

@@ -50,6 +50,7 @@ from links.content.clocks.storage import Pause
 from links.content.integrity import dumps
 from links.content.integrity import sha256_hex as sha256
 from links.content.signing.storage import SignatureStore
+from links.content.verify.issued import IssueIndex
 from links.policy.handover.exceptions import UnsupportedValue
 from links.policy.handover.exceptions import ValueRefused
 
@@ -96,7 +97,7 @@ _allow("list", PersistentList)
 _allow("tree", OOBTree, IOBTree, OIBTree, LOBTree, OLBTree, LLBTree)
 _allow("set", OOTreeSet, OOSet, IOTreeSet, LLTreeSet)
 _allow("file", NamedBlobFile, NamedBlobImage, NamedFile, NamedImage)
-_allow("state", Rule, Clock, Pause, Extension, HistoryEntry, SignatureStore)
+_allow("state", Rule, Clock, Pause, Extension, HistoryEntry, SignatureStore, IssueIndex)
 #: The one class built from a plain value: a conflict-free counter, recognised by its name.
 LENGTH = "BTrees.Length.Length"
 

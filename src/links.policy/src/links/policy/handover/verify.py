@@ -162,6 +162,43 @@ def check_archive(source, expected_fingerprint: str | None = None, limits=None, 
         return verified.manifest
 
 
+def public_check(upload, fingerprint: str) -> dict:
+    """The verify page's check of an archive (``links.content.verify.interfaces.IArchiveChecker``): the
+    whole of ``open_verified`` against the fingerprint the visitor typed. Nothing is imported; the private
+    copy is removed when the check ends.
+
+    :param upload: the archive (a binary file object)
+    :param fingerprint: the outgoing host's handover fingerprint, as typed
+    :returns: ``{"ok", "headline", "notes"}`` (a refusal is an answer, listing every problem)
+    """
+    from links.content.words import format_datetime
+    from links.policy.handover.exceptions import HandoverError
+
+    try:
+        manifest = check_archive(upload, fingerprint)
+    except ArchiveRefused as error:
+        return {
+            "ok": False,
+            "headline": "This archive is not the one the outgoing host signed with that fingerprint, or it "
+            "has been damaged.",
+            "notes": error.problems,
+        }
+    except HandoverError as error:  # the fingerprint is not one (FingerprintRequired), or similar
+        return {"ok": False, "headline": "The archive could not be checked.", "notes": [str(error)]}
+    name = manifest["source"].get("title") or manifest["source"]["site_id"]
+    try:
+        created = format_datetime(manifest.get("created") or None, zone=True)
+        exported = f", exported on {created}" if created else ""
+    except (TypeError, ValueError):  # "created" is not one of the checked fields
+        exported = ""
+    return {
+        "ok": True,
+        "headline": f"Genuine: the archive is signed by the key with handover fingerprint "
+        f"{manifest['public_key_sha256']}, and every file in it matches its signed manifest.",
+        "notes": [f"{manifest['totals']['items']} records from {name}{exported}."],
+    }
+
+
 def authenticity(verified: VerifiedArchive, options: ImportOptions) -> dict:
     """What the import, its audit entry and its comparison say about who made the archive."""
     if verified.authenticated:

@@ -1,0 +1,13 @@
+"""1010 -> 1011: the verify page's limits (registry ``links.content.verify.*``, #21).
+
+The record of issue needs no migration: its index is created by the first PDF issued after the upgrade.
+PDFs issued before it are not in the record; the verify page still recognises their valid seals
+("signed") and says they predate the record.
+"""
+
+from links.content.upgrades.v1002 import add_missing_records
+
+
+def upgrade(context=None):
+    """Add the verify page's registry records a site does not have yet."""
+    add_missing_records(("verify.xml",))
