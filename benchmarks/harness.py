@@ -1,29 +1,54 @@
-"""Shared harness for benchmarks: a real Plone site in-process, and a way to print figures.
+"""Shared harness for benchmarks: a real Plone site in-process, sizes, and one way to print figures.
 
 Benchmarks run with `bin/zopepy benchmarks/<name>.py` (scripts/bench.sh runs them all). They set up the
 same plone.testing layers as the tests, outside any test runner, so the figures come from a real ZODB and
 a real publisher, without timing anything inside a unit test.
+
+Honest by construction:
+- sizes come from `size()`: the README's size, or the small one under `BENCH_QUICK=1`; every printed line
+  says which (`[quick]`), and benchmarks print the size they actually ran at, never an extrapolation;
+- peak memory has one source, `peak_rss_mb()` (the kernel's high-water mark of this process's resident set);
+- every line ends with the machine's 1-minute load average, since the figures are wall times on a shared
+  machine.
 """
 
 import contextlib
 import os
 import re
+import resource
 import statistics
 import sys
 import time
 
 import transaction
 
+#: BENCH_QUICK=1: small sizes for development; said on every printed line.
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+
 
 def add_test_eggs_to_path():
     """bin/zopepy lacks the test eggs (plone.app.testing, requests); borrow bin/pytest's path if so."""
     try:
         import plone.app.testing  # noqa: F401
+        import requests  # noqa: F401
     except ImportError:
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bin", "pytest")
         with open(script) as handle:
             paths = re.findall(r"^\s+'([^']+)',$", handle.read(), re.MULTILINE)
         sys.path[0:0] = [path for path in paths if path not in sys.path]
+
+
+def size(variable, full, quick):
+    """The size to run at: $variable if set, else `quick` under BENCH_QUICK=1, else `full` (README's)."""
+    value = os.environ.get(variable)
+    if value:
+        return int(value)
+    return quick if QUICK else full
+
+
+def peak_rss_mb():
+    """Peak resident set size of this process so far, in MB (getrusage: the kernel's high-water mark)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _layer_chain(layer):
@@ -79,9 +104,11 @@ def timed(func, repeat=1):
 
 
 def report(name, value, unit, goal=None):
-    """Print one figure on one line: name, value, unit and the goal it is measured against."""
+    """Print one figure on one line: name, value, unit, the goal, `[quick]` and the load average."""
     goal_text = f"  (goal: {goal})" if goal else ""
-    print(f"{name:<60} {value:>12.3f} {unit}{goal_text}", flush=True)
+    quick = "  [quick]" if QUICK else ""
+    load = f"  [load {os.getloadavg()[0]:.1f}]"
+    print(f"{name:<64} {value:>12.3f} {unit}{goal_text}{quick}{load}", flush=True)
 
 
 def median_ms(durations):
