@@ -26,6 +26,10 @@ import transaction
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 
 
+#: Objects per ZODB connection cache, as bin/instance runs (buildout's zodb-cache-size).
+ZODB_CACHE_SIZE = 30000
+
+
 def add_test_eggs_to_path():
     """bin/zopepy lacks the test eggs (plone.app.testing, requests); borrow bin/pytest's path if so."""
     try:
@@ -81,6 +85,9 @@ def plone_site(layer=None):
     try:
         layer.testSetUp() if hasattr(layer, "testSetUp") else None
         app, portal = layer["app"], layer["portal"]
+        # The test database keeps ZODB's default of 400 objects per connection; a Plone page touches more,
+        # so every request would reload from storage. Use the instance's size (parts/instance/etc/zope.conf).
+        app._p_jar.db().setCacheSize(ZODB_CACHE_SIZE)
         setSite(portal)
         login(app["acl_users"], SITE_OWNER_NAME)
         transaction.commit()
