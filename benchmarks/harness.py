@@ -7,7 +7,8 @@ a real publisher, without timing anything inside a unit test.
 Honest by construction:
 - sizes come from `size()`: the README's size, or the small one under `BENCH_QUICK=1`; every printed line
   says which (`[quick]`), and benchmarks print the size they actually ran at, never an extrapolation;
-- peak memory has one source, `peak_rss_mb()` (the kernel's high-water mark of this process's resident set);
+- memory has one source, /proc/self/status: `current_rss_mb()` (VmRSS) and `peak_rss_mb()` (VmHWM, the
+  kernel's high-water mark of the same resident set);
 - every line ends with the machine's 1-minute load average, since the figures are wall times on a shared
   machine.
 """
@@ -50,9 +51,27 @@ def size(variable, full, quick):
     return quick if QUICK else full
 
 
+def _status_mb(field):
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def current_rss_mb():
+    """Resident set size of this process now, in MB (/proc/self/status VmRSS)."""
+    return _status_mb("VmRSS") or 0.0
+
+
 def peak_rss_mb():
-    """Peak resident set size of this process so far, in MB (getrusage: the kernel's high-water mark)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident set size of this process so far, in MB.
+
+    From the same file and counters as current_rss_mb (VmHWM beside VmRSS), so a peak is never printed
+    below a current figure (getrusage's ru_maxrss is updated lazily and may lag VmRSS).
+    """
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _layer_chain(layer):
