@@ -10,7 +10,8 @@ Mix (per 100 records): 40 complaints in every state of the procedure (appeals wi
 reviewer), 20 information requests and 5 referrals to overview and scrutiny, 15 FOI requests (one in five
 answered with a redaction and a disclosure bundle), 12 enter-and-view reports in every state (one in
 `signed_every` walked through real sealed signatures and a signed PDF, the rest of the signed states too),
-5 declarations of interests by governing body members, 3 service providers. With `versions`, each record
+5 declarations of interests by the governing body's members (each superseding the member's previous
+one), 3 service providers. With `versions`, each record
 gets that many versions in CMFEditions in all (edits saved through portal_repository, as the edit form
 does).
 """
@@ -236,26 +237,20 @@ class Generator:
         return obj, "premises"
 
     def declaration(self):
+        """A governing body member's new declaration; declaring it supersedes their previous one."""
         from plone import api
 
         from links.policy.demo.records import DECLARATIONS
-        from links.policy.demo.users import DEMO_PASSWORD
+        from links.policy.demo.records import SIGNERS
 
-        userid = self._id("member")
+        userid = self.rng.choice(SIGNERS)
+        values = dict(self.rng.choice([v for v in DECLARATIONS.values() if "providers" not in v]))
         with api.env.adopt_roles(["Manager"]):
-            api.user.create(
-                username=userid,
-                email=f"{userid}@northbridge-link.example",
-                password=DEMO_PASSWORD,
-                properties={"fullname": f"Member {self.serial}"},
-            )
-            api.group.add_user(groupname="governing-body", username=userid)
-            values = dict(self.rng.choice([v for v in DECLARATIONS.values() if "providers" not in v]))
             obj = api.content.create(
                 container=self.portal["declarations"],
                 type="DeclarationOfInterest",
-                id=f"declaration-{userid}",
-                title=f"Declaration of interests: Member {self.serial}",
+                id=self._id(f"declaration-{userid}"),
+                title=f"Declaration of interests: {api.user.get(userid=userid).getProperty('fullname')}",
                 member=userid,
                 nolan_wording="revised-2013",
                 date_of_change=date.today() - timedelta(days=self.rng.randint(1, 300)),
