@@ -2,8 +2,9 @@
 
 The default "view" renders every one of a complaint's forty fields through a z3c.form display widget; the
 record view (links.content.records.views.FieldsView) prints them as text with dates in words, keeps each
-field's read permission, and costs a fraction of it (benchmarks/bench_read.py). Only the type information
-changes: complaints that were given a layout of their own keep it.
+field's read permission, and takes about four fifths of the server time, as much as a plain page
+(benchmarks/bench_read.py). Only the type information changes: complaints given a layout of their own keep
+it.
 """
 
 from plone import api
