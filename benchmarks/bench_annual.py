@@ -27,9 +27,10 @@ add_test_eggs_to_path()
 from harness import median_ms  # noqa: E402
 from harness import plone_site  # noqa: E402
 from harness import report  # noqa: E402
+from harness import size  # noqa: E402
 from harness import timed  # noqa: E402
 
-PER_YEAR = int(os.environ.get("BENCH_ANNUAL_PER_YEAR", "400"))
+PER_YEAR = size("BENCH_ANNUAL_PER_YEAR", 400, 40)
 YEARS = int(os.environ.get("BENCH_ANNUAL_YEARS", "3"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 

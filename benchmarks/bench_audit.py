@@ -30,8 +30,9 @@ from ZODB.FileStorage import FileStorage
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # zopepy execs the file: no script dir
 
 from harness import report  # noqa: E402
+from harness import size  # noqa: E402
 
-TARGET = int(os.environ.get("BENCH_AUDIT_ENTRIES", "1000000"))
+TARGET = size("BENCH_AUDIT_ENTRIES", 1000000, 10000)
 BATCH = 50_000
 ACTIONS = ("record.modified", "record.created", "workflow.transition", "signature.added", "clock.started")
 
@@ -243,7 +244,7 @@ def bench_confidential_views():
         )
 
 
-WITNESS_RECORDS = int(os.environ.get("BENCH_AUDIT_WITNESS_RECORDS", "200"))
+WITNESS_RECORDS = size("BENCH_AUDIT_WITNESS_RECORDS", 200, 20)
 
 
 def bench_record_witnesses(records=WITNESS_RECORDS, versions=3):

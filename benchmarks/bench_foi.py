@@ -20,25 +20,17 @@ import transaction
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # zopepy execs the file: no script dir
 
 
-def _test_eggs_on_path():
-    """bin/zopepy lacks the test eggs (plone.app.testing, requests); borrow bin/pytest's path if so."""
-    try:
-        import plone.app.testing  # noqa: F401
-    except ImportError:
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bin", "pytest")
-        with open(script) as handle:
-            paths = re.findall(r"^\s+'([^']+)',$", handle.read(), re.MULTILINE)
-        sys.path[0:0] = [path for path in paths if path not in sys.path]
+from harness import add_test_eggs_to_path  # noqa: E402
 
-
-_test_eggs_on_path()
+add_test_eggs_to_path()
 
 from harness import median_ms  # noqa: E402
 from harness import plone_site  # noqa: E402
 from harness import report  # noqa: E402
+from harness import size  # noqa: E402
 from harness import timed  # noqa: E402
 
-RECORDS = int(os.environ.get("BENCH_FOI_RECORDS", "50"))
+RECORDS = size("BENCH_FOI_RECORDS", 50, 10)
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 QUESTIONS = (
     "Residents at {home} told representatives that GP visits took up to {days} days to arrange. "

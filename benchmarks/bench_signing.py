@@ -1,4 +1,4 @@
-"""Signing figures: sign-off of a 10-page report, signature verification rate, REST GET of a report.
+"""Signing figures: sign-off of a 10-page report, signature verification rate.
 
 Run: bin/zopepy benchmarks/bench_signing.py
 
@@ -10,14 +10,12 @@ seven governing body members. Figures:
    HTTP round trip on 127.0.0.1), makes the sign-off transition, stores it and commits (goal <= 1.5 s);
    also the time of one ordinary signature and of one timestamp request;
 2. signature verification rate: Ed25519 seal checks per second, and a full ``signatures(verify=True)``
-   (seals plus re-hashing the signed version retrieved from CMFEditions) per record;
-3. GET ++api++/<report> against GET ++api++/<document> of similar size over HTTP, interleaved (goal: the
-   report <= 1.15x the document).
+   (seals plus re-hashing the signed version retrieved from CMFEditions) per record.
+What reading a report costs against a plain page is measured by bench_read.py.
 """
 
 import hashlib
 import os
-import re
 import statistics
 import sys
 import time
@@ -29,19 +27,9 @@ import transaction
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # zopepy execs the file: no script dir
 
 
-def _test_eggs_on_path():
-    """bin/zopepy lacks the test eggs (plone.app.testing, requests); borrow bin/pytest's path if so."""
-    try:
-        import plone.app.testing  # noqa: F401
-        import requests  # noqa: F401
-    except ImportError:
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bin", "pytest")
-        with open(script) as handle:
-            paths = re.findall(r"^\s+'([^']+)',$", handle.read(), re.MULTILINE)
-        sys.path[0:0] = [path for path in paths if path not in sys.path]
+from harness import add_test_eggs_to_path  # noqa: E402
 
-
-_test_eggs_on_path()
+add_test_eggs_to_path()
 
 from harness import plone_site  # noqa: E402
 from harness import report  # noqa: E402
@@ -200,33 +188,6 @@ def bench():
             "signatures/s",
         )
 
-        import requests
-        from plone.app.testing import SITE_OWNER_NAME
-        from plone.app.testing import SITE_OWNER_PASSWORD
-
-        base = f"http://{layer['host']}:{layer['port']}/plone/++api++"
-        session = requests.Session()
-        session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
-        session.headers["Accept"] = "application/json"
-        report_url, document_url = f"{base}/{reports[0].getId()}", f"{base}/{document.getId()}"
-
-        def get_many(url, count=20):
-            start = time.perf_counter()
-            for _ in range(count):
-                response = session.get(url)
-                assert response.status_code == 200, response.text[:300]
-            return (time.perf_counter() - start) / count
-
-        get_many(report_url, 5)
-        get_many(document_url, 5)
-        report_times, document_times = [], []
-        for _ in range(7):  # interleaved, so load changes on the machine hit both alike
-            document_times.append(get_many(document_url))
-            report_times.append(get_many(report_url))
-        doc, rep = statistics.median(document_times), statistics.median(report_times)
-        report("REST GET of a plain Document", doc * 1000, "ms")
-        report("REST GET of an EnterAndViewReport (signed off)", rep * 1000, "ms")
-        report("REST GET report / document", rep / doc, "x", goal="<= 1.15")
         transaction.abort()
 
 

@@ -2,12 +2,14 @@
 # `make bench`: print benchmark figures. First the build and operations figures (install, site creation,
 # start-up to first page), then every benchmarks/bench_*.py (each prints its own lines).
 #   BENCH_FRESH=1  also time a complete install from a fresh clone (slow: downloads every egg)
+#   BENCH_QUICK=1  small sizes in every benchmark (each of their lines says "[quick]")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${BENCH_PORT:-8080}
 line() { printf '%-60s %12.3f %s\n' "$1" "$2" "$3"; }
 now() { date +%s.%N; }
 
+[ "${BENCH_QUICK:-0}" != 0 ] && echo "== BENCH_QUICK=1: small sizes, not the README's figures"
 echo "== build and operations"
 if [ "${BENCH_FRESH:-0}" = 1 ]; then
     tmp=$(mktemp -d)

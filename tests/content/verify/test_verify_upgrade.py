@@ -1,4 +1,4 @@
-"""Upgrade 1010 -> 1011 adds the verify page's limits, keeping a value a site already set."""
+"""Upgrade 1009 -> 1011 adds the verify page's limits, keeping a value a site already set."""
 
 from plone import api
 from plone.registry.interfaces import IRegistry

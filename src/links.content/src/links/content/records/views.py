@@ -18,9 +18,16 @@ class _RecordView(BrowserView):
         return state_title(self.context) or api.content.get_state(self.context, default=None) or ""
 
     def html(self, name):
-        """The rendered output of a RichText field, or '' when empty."""
-        value = getattr(self.context, name, None)
-        return value.output if value else ""
+        """The rendered output of a RichText field, or '' when empty.
+
+        Kept for the rest of the page: templates ask twice per field (whether to show it, then its text),
+        and each ask runs the safe-HTML transform chain again.
+        """
+        rendered = self.__dict__.setdefault("_html", {})
+        if name not in rendered:
+            value = getattr(self.context, name, None)
+            rendered[name] = value.output if value else ""
+        return rendered[name]
 
 
 class ReportView(_RecordView):
