@@ -273,7 +273,8 @@ def redact(
         raise InvalidRedaction(str(error)) from None
     if field not in field_map:
         raise InvalidRedaction(
-            f"A {type_title(obj.portal_type).lower()} has no field {field!r} that you may read. Fields: {', '.join(field_map)}."
+            f"A {type_title(obj.portal_type).lower()} has no field {field!r} that you may read. "
+            f"Fields: {', '.join(field_map)}."
         )
     if text not in plain_text(field_map[field]["value"]):
         raise InvalidRedaction(f"The text to withhold does not occur in {field!r} of version {version}.")

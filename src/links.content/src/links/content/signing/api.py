@@ -626,7 +626,10 @@ def _sealed_signoff(obj, store, config, version_id, sha256, required: int) -> tu
             "signed-record",
             seal=lambda pdf: seal_pdf(
                 pdf,
-                reason=f"Signed off by the governing body (version {version_number(version_id)}, SHA-256 {sha256})",
+                reason=(
+                    f"Signed off by the governing body (version {version_number(version_id)}, "
+                    f"SHA-256 {sha256})"
+                ),
                 location=api.portal.get().Title() or None,
                 stamping=stamping,
             ),

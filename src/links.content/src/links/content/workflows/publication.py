@@ -3,8 +3,8 @@
 Plone's own publish buttons set the effective date, but transitions fired through ``plone.api`` (the
 demo, sign-off, scripts) and our own workflows' public states did not, so published records showed an
 effective date of 31 December 1969 (the empty date). Any transition into a state in which anonymous
-visitors may view the item, or creation in such a state, now sets it, once. ``effective`` is not part of the signed hash
-(``canonical.EXCLUDED_FIELDS``), so signatures are untouched.
+visitors may view the item, or creation in such a state, now sets it, once. ``effective`` is not part of
+the signed hash (``canonical.EXCLUDED_FIELDS``), so signatures are untouched.
 """
 
 from __future__ import annotations
