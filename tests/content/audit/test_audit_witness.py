@@ -29,6 +29,13 @@ def record(functional_portal):
     return obj
 
 
+@pytest.fixture(autouse=True)
+def as_manager(functional_portal):
+    """Versions are read as a Manager: every workflow grants "Access previous versions" per state (#12)."""
+    with api.env.adopt_roles(["Manager"]):
+        yield
+
+
 def _witnesses(portal, uid):
     total, items = audit.entries(audit.parse_filters({"action": VERSION_SAVED, "uid": uid}), site=portal)
     return items

@@ -14,7 +14,7 @@ class TestInstall:
 
     def test_profile_version(self, setup_tool):
         # The version of profiles/default/metadata.xml; upgrade steps lead there from 1000.
-        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1009",)
+        assert setup_tool.getLastVersionForProfile(f"{PACKAGE}:default") == ("1012",)
 
     def test_browserlayer(self, browser_layers):
         assert ILinksContentLayer in browser_layers

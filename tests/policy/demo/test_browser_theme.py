@@ -8,12 +8,13 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-MAKEFILE = Path(__file__).parents[3] / "Makefile"
+#: `make start` runs this script, which prints the address it serves.
+START = Path(__file__).parents[3] / "scripts" / "site.sh"
 
 
 def printed_host() -> str:
     """The host name in the URL that `make start` prints ("Serving http://<host>:8080/...")."""
-    match = re.search(r"Serving (http://[^ ]+)", MAKEFILE.read_text())
+    match = re.search(r"Serving (http://[^ ]+)", START.read_text())
     return urlsplit(match.group(1)).hostname
 
 

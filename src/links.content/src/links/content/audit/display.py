@@ -89,7 +89,7 @@ def _clock_title(name: str) -> str:
 
 
 #: Said in place of a comment or reason the reader may not read (``disclosure.withhold_free_text``, #12).
-WITHHELD = "(withheld: only those who may read this record's personal details see it)"
+WITHHELD = "(withheld)"
 
 
 def _withheld(details, key) -> bool:

@@ -428,7 +428,7 @@ def check_archive(upload, fingerprint: str) -> dict:
 
 
 def check_checkpoint(text: str | bytes) -> dict:
-    """Check an audit checkpoint (JSON ``{seq, hash, time, signature}``) against the site's published key,
+    """Check an audit checkpoint (JSON, as ``@audit-checkpoint`` gives it) against the site's published key,
     and whether the site's audit trail still holds that entry.
 
     :returns: ``{"ok", "signature_valid", "held", "headline", "notes"}``
@@ -443,17 +443,27 @@ def check_checkpoint(text: str | bytes) -> dict:
     if not isinstance(text, str):
         raise InvalidInput("Give the checkpoint once, as JSON text.")
     if len(text) > MAX_CHECKPOINT:
-        raise InvalidInput("A checkpoint is a short JSON text (seq, hash, time, signature).")
+        raise InvalidInput("A checkpoint is a short JSON text, as @audit-checkpoint gives it.")
     try:
         checkpoint = json.loads(text)
     except ValueError:
         raise InvalidInput("The checkpoint is not JSON. Paste it exactly as you received it.") from None
-    fields = {"seq": int, "hash": str, "time": str, "signature": str}
+    # A tree checkpoint (#15: size, root_hash, time, key_fingerprint, signature) or an older head seal
+    # (seq, hash, time, signature); both are checked by audit.checkpoints.check.
+    tree = isinstance(checkpoint, dict) and "size" in checkpoint
+    fields = (
+        {"size": int, "root_hash": str, "time": str, "key_fingerprint": str, "signature": str}
+        if tree
+        else {"seq": int, "hash": str, "time": str, "signature": str}
+    )
     if not isinstance(checkpoint, dict) or not all(
         isinstance(checkpoint.get(k), kind) and not isinstance(checkpoint.get(k), bool)
         for k, kind in fields.items()
     ):
-        raise InvalidInput("A checkpoint has seq (a number), hash, time and signature.")
+        raise InvalidInput(
+            "A checkpoint has size (a number), root_hash, time, key_fingerprint and signature, as "
+            "@audit-checkpoint gives it."
+        )
     if not check(checkpoint, public_key()):
         return {
             "ok": False,
@@ -463,16 +473,29 @@ def check_checkpoint(text: str | bytes) -> dict:
             "notes": ["It was changed, or it comes from another site or from before a key rotation."],
         }
     log = get_log(api.portal.get())
-    stored = log.entries.get(checkpoint["seq"]) if log is not None else None
-    held = stored is not None and stored[1] == checkpoint["hash"]
-    headline = (
-        f"Genuine: the network's audit trail had {checkpoint['seq']} entries on "
-        f"{format_datetime(checkpoint['time'], zone=True)}, the last with this hash."
-    )
+    if tree:
+        from links.content.audit import merkle
+
+        size = checkpoint["size"]
+        built = getattr(log, "merkle_size", 0) if log is not None else 0
+        held = 0 < size <= built and merkle.root(log.merkle_node, size).hex() == checkpoint["root_hash"]
+        headline = (
+            f"Genuine: the network's audit trail had {size} entries on "
+            f"{format_datetime(checkpoint['time'], zone=True)}, with this root hash."
+        )
+        what = "the first entries of the trail still give that root hash: they are unchanged"
+    else:
+        stored = log.entries.get(checkpoint["seq"]) if log is not None else None
+        held = stored is not None and stored[1] == checkpoint["hash"]
+        headline = (
+            f"Genuine: the network's audit trail had {checkpoint['seq']} entries on "
+            f"{format_datetime(checkpoint['time'], zone=True)}, the last with this hash."
+        )
+        what = "the audit trail still holds that entry unchanged"
     note = (
-        "The audit trail still holds that entry unchanged."
+        f"Checked now: {what}."
         if held
-        else "The audit trail does NOT hold that entry with this hash now: it has been changed or replaced "
+        else "The audit trail does NOT hold those entries unchanged now: it has been changed or replaced "
         "since. Tell the network's auditor."
     )
     return {"ok": held, "signature_valid": True, "held": held, "headline": headline, "notes": [note]}
