@@ -181,6 +181,8 @@ def parse_moment(text: str) -> datetime:
     :returns: an aware datetime
     :raises ValueError: with a message saying what to send
     """
+    if not isinstance(text, str | None):
+        raise ValueError("Give 'date' once, as a date like 2026-05-01.")
     text = (text or "").strip()
     if _DATE.match(text):
         try:

@@ -2,13 +2,13 @@
 
 from plone import api as ploneapi
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zope.interface import alsoProvides
 
 from links.content.history import api
 from links.content.history.exceptions import NoSuchVersion
+from links.content.restapi.body import json_object
 
 
 class RevertPost(Service):
@@ -17,8 +17,8 @@ class RevertPost(Service):
     def reply(self):
         # A JSON API call with explicit credentials, as the other areas' POST services.
         alsoProvides(self.request, IDisableCSRFProtection)
-        body = json_body(self.request)
-        version = body.get("version") if isinstance(body, dict) else None
+        body = json_object(self.request, '{"version": <version id>}')
+        version = body.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             raise BadRequest(
                 'Send {"version": <version id>} with the whole-number id of the version to go back to.'
