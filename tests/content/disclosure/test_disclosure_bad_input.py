@@ -59,3 +59,10 @@ def test_body_that_is_not_json_is_400(records, session, endpoint):
         f"{_foi(records)}/{endpoint}", data="{not json", headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 400, response.text
+
+
+@pytest.mark.parametrize("body", [["reviewer"], {"reviewer": 5}, {"reviewer": ["a"]}])
+def test_assign_reviewer_bad_body_is_400(records, session, body):
+    response = session("officer").post(f"/{records['complaint'].getId()}/@assign-reviewer", json=body)
+    assert response.status_code == 400, response.text
+    assert response.json()["message"]

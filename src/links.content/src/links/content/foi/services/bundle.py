@@ -26,7 +26,7 @@ class BundleGet(Service):
 
 class BundlePost(Service):
     def reply(self):
-        # A JSON API call with explicit credentials, as the other areas' POST services.
+        # plone.protect off for API calls: a cookie-authenticated one was checked by restapi/csrf.py.
         alsoProvides(self.request, IDisableCSRFProtection)
         body = json_object(self.request, '{"items": [{"uid": <record UID>, "version": <optional>}]}')
         items = body.get("items")

@@ -24,7 +24,7 @@ class RedactionsGet(Service):
 
 class RedactionsPost(Service):
     def reply(self):
-        # A JSON API call with explicit credentials, as the other areas' POST services.
+        # plone.protect off for API calls: a cookie-authenticated one was checked by restapi/csrf.py.
         alsoProvides(self.request, IDisableCSRFProtection)
         body = json_object(self.request, "a JSON object with " + ", ".join(REQUIRED))
         missing = [name for name in REQUIRED if body.get(name) in (None, "")]

@@ -15,7 +15,7 @@ class RevertPost(Service):
     """Revert to an earlier version; history stays append-only."""
 
     def reply(self):
-        # A JSON API call with explicit credentials, as the other areas' POST services.
+        # plone.protect off for API calls: a cookie-authenticated one was checked by restapi/csrf.py.
         alsoProvides(self.request, IDisableCSRFProtection)
         body = json_object(self.request, '{"version": <version id>}')
         version = body.get("version")
