@@ -82,3 +82,14 @@ def test_reminder_mails_carry_reasons_only_to_who_may_read_them(records):
     assert REASON in shown
     assert reminders._may_read_reasons(complaint, "officer")
     assert not reminders._may_read_reasons(complaint, "auditor")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_withholds_comments_from_auditors(case, session, request_factory, fmt):
+    params = {"format": fmt, "portal_type": "Complaint"}
+    auditor = session("auditor").get("/@audit-export", params=params)
+    assert auditor.status_code == 200, auditor.text
+    assert "workflow.transition" in auditor.text
+    assert COMPLAINANT not in auditor.text and "withheld" in auditor.text
+    manager = request_factory(role="Manager").get("/@audit-export", params=params)
+    assert COMMENT in manager.text

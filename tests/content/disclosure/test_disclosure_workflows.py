@@ -35,6 +35,14 @@ def test_every_state_of_every_workflow_manages_versions_revert_and_clocks(portal
         assert set(roles[RPV]) <= set(roles.get("Modify portal content", ())), where
 
 
+def test_nobody_reverts_a_report_once_it_is_locked(portal):
+    # Revert would bring back findings that "Modify findings" locks from pending sign-off on.
+    states = api.portal.get_tool("portal_workflow")["links_report_workflow"].states
+    assert states["draft"].permission_roles[RPV]
+    for state in ("pending_signoff", "signed_off", "sent_to_provider", "published", "withdrawn"):
+        assert states[state].permission_roles[RPV] == (), state
+
+
 @pytest.mark.parametrize(
     "action,body", [("pause", {"reason": "x"}), ("extend", {"reason": "x", "working_days": 5})]
 )

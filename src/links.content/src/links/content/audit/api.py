@@ -342,23 +342,27 @@ def verify(site=None, public_key=None, records: bool = True) -> dict:
     return result
 
 
-def export_jsonl(filters: dict | None = None, log=None) -> Iterator[str]:
+def export_jsonl(filters: dict | None = None, log=None, shown=None) -> Iterator[str]:
     """Stream matching entries as JSON Lines (one canonical JSON object, with its hash, per line).
 
     :param log: the AuditLog (default: the current site's)
+    :param shown: a function giving each entry as the reader may see it
+        (``links.content.disclosure.free_text_filter``; default: as stored)
     """
     log = log if log is not None else get_log(ploneapi.portal.get())
     for entry in iter_log_entries(log, filters) if log is not None else ():
-        yield encode(entry) + "\n"
+        yield encode(shown(entry) if shown else entry) + "\n"
 
 
-def export_csv(filters: dict | None = None, log=None) -> Iterator[str]:
-    """Stream matching entries as CSV (header first; details as JSON), in chunks of about 64 KB."""
+def export_csv(filters: dict | None = None, log=None, shown=None) -> Iterator[str]:
+    """Stream matching entries as CSV (header first; details as JSON), in chunks of about 64 KB
+    (``shown`` as for ``export_jsonl``)."""
     log = log if log is not None else get_log(ploneapi.portal.get())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
     for entry in iter_log_entries(log, filters) if log is not None else ():
+        entry = shown(entry) if shown else entry
         writer.writerow([encode(entry[f]) if f == "details" else entry.get(f, "") for f in FIELDS])
         if buffer.tell() > 65536:
             yield buffer.getvalue()

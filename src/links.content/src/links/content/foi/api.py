@@ -11,6 +11,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
+from AccessControl import Unauthorized
 from Acquisition import aq_base
 from DateTime import DateTime
 from plone import api
@@ -221,7 +222,10 @@ def find_held_information(
 # -- Redactions ---------------------------------------------------------------------------------
 def _readable(uid: str):
     """The record with this UID if the current user may view it, else None."""
-    obj = api.content.get(UID=uid) if uid else None
+    try:
+        obj = api.content.get(UID=uid) if uid else None
+    except Unauthorized:  # the path to it is not accessible: the same answer as "no such record"
+        return None
     if obj is None or not disclosure.may_view(obj):
         return None
     return obj

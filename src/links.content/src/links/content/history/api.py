@@ -188,6 +188,8 @@ def parse_moment(text: str) -> datetime:
     :raises ValueError: with a message saying what to send (also for a moment in the future: nobody
         knows yet how the record will stand then, and the latest version would be shown as if it did)
     """
+    if not isinstance(text, str | None):
+        raise ValueError("Give 'date' once, as a date like 2026-05-01.")
     text = (text or "").strip()
     if _DATE.match(text):
         try:

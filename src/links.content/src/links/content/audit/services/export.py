@@ -12,6 +12,7 @@ from zExceptions import BadRequest
 from zope.interface import implementer
 from ZPublisher.Iterators import IUnboundStreamIterator
 
+from links.content import disclosure
 from links.content.audit import api
 from links.content.audit.services.get import read_filters
 from links.content.audit.storage import get_log
@@ -26,8 +27,8 @@ FORMATS = {
 class ExportStream:
     """Yields encoded chunks read through a private connection, closed when done."""
 
-    def __init__(self, db, oid, exporter, filters):
-        self.db, self.oid, self.exporter, self.filters = db, oid, exporter, filters
+    def __init__(self, db, oid, exporter, filters, shown=None):
+        self.db, self.oid, self.exporter, self.filters, self.shown = db, oid, exporter, filters, shown
         self._chunks = None
         self._conn = None
 
@@ -40,7 +41,7 @@ class ExportStream:
                 raise StopIteration
             manager = transaction.TransactionManager()
             self._conn = self.db.open(transaction_manager=manager)
-            self._chunks = self.exporter(self.filters, log=self._conn.get(self.oid))
+            self._chunks = self.exporter(self.filters, log=self._conn.get(self.oid), shown=self.shown)
         try:
             return next(self._chunks).encode("utf-8")
         except BaseException:
@@ -78,7 +79,8 @@ def export(site, request) -> ExportStream:
     oid = log._p_oid if log is not None else None
     db = site._p_jar.db()
     api.checkpoint_committed(site)  # a signed checkpoint of the trail as exported (#15)
-    return ExportStream(db, oid, exporter, filters)
+    # Free text the reader may not read is withheld (decided now, in the reader's security context, #12).
+    return ExportStream(db, oid, exporter, filters, disclosure.free_text_filter())
 
 
 class AuditExportGet(Service):

@@ -4,21 +4,22 @@ Answers 400 with the reasons when the reviewer is not independent or no appeal i
 """
 
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zope.interface import alsoProvides
 
 from links.content.complaints import api
 from links.content.complaints.exceptions import ComplaintError
+from links.content.restapi.body import json_object
 
 
 class AssignReviewerPost(Service):
     """Assign the independent reviewer (permission "links.content: Handle complaints")."""
 
     def reply(self):
-        data = json_body(self.request) or {}
-        reviewer = (data.get("reviewer") or "").strip() if isinstance(data, dict) else ""
+        data = json_object(self.request, '{"reviewer": "<user name>"}')
+        reviewer = data.get("reviewer") or ""
+        reviewer = reviewer.strip() if isinstance(reviewer, str) else ""
         if not reviewer:
             raise BadRequest("Give the user name of the reviewer as 'reviewer'.")
         alsoProvides(self.request, IDisableCSRFProtection)

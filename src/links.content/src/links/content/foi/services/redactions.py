@@ -1,13 +1,13 @@
 """<request>/@redactions: GET lists the request's redactions, POST adds one."""
 
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zope.interface import alsoProvides
 
 from links.content.foi import api
 from links.content.foi.exceptions import InvalidRedaction
+from links.content.restapi.body import json_object
 
 REQUIRED = ("target", "version", "field", "text", "exemption", "reason")
 
@@ -24,14 +24,15 @@ class RedactionsGet(Service):
 
 class RedactionsPost(Service):
     def reply(self):
-        # A JSON API call with explicit credentials, as the other areas' POST services.
+        # plone.protect off for API calls: a cookie-authenticated one was checked by restapi/csrf.py.
         alsoProvides(self.request, IDisableCSRFProtection)
-        body = json_body(self.request)
-        if not isinstance(body, dict):
-            raise BadRequest("Send a JSON object with " + ", ".join(REQUIRED) + ".")
+        body = json_object(self.request, "a JSON object with " + ", ".join(REQUIRED))
         missing = [name for name in REQUIRED if body.get(name) in (None, "")]
         if missing:
             raise BadRequest("Missing: " + ", ".join(missing) + ".")
+        wrong = [name for name in REQUIRED if name != "version" and not isinstance(body[name], str)]
+        if wrong:
+            raise BadRequest("These must be text: " + ", ".join(wrong) + ".")
         try:
             redaction = api.redact(
                 self.context,

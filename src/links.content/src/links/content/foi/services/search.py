@@ -13,10 +13,15 @@ class FOISearchGet(Service):
 
     def reply(self):
         form = self.request.form
-        q = (form.get("q") or "").strip()
+        q = form.get("q") or ""
+        if not isinstance(q, str):
+            raise BadRequest("Give 'q' once: the words to look for, e.g. ?q=waiting+times.")
+        q = q.strip()
         if not q:
             raise BadRequest("Give 'q': the words to look for, e.g. ?q=waiting+times.")
         raw_on = form.get("on")
+        if raw_on is not None and not isinstance(raw_on, str):
+            raise BadRequest("Give 'on' once, as a date like 2026-05-01.")
         try:
             on = date.fromisoformat(raw_on) if raw_on else self.context.received
         except ValueError:

@@ -69,6 +69,7 @@ class SignPost(Service):
     """Sign the context with the current user's signature."""
 
     def reply(self):
+        # plone.protect off for API calls: a cookie-authenticated one was checked by restapi/csrf.py.
         alsoProvides(self.request, IDisableCSRFProtection)
         user = api.user.get_current()
         try:

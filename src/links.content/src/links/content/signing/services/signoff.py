@@ -26,6 +26,7 @@ class SignoffPost(Service):
     """Complete the context's sign-off."""
 
     def reply(self):
+        # plone.protect off for API calls: a cookie-authenticated one was checked by restapi/csrf.py.
         alsoProvides(self.request, IDisableCSRFProtection)
         userid = api.user.get_current().getId()
         try:
