@@ -3,6 +3,7 @@
 
 import html
 import re
+from datetime import date
 
 import pytest
 import transaction
@@ -20,8 +21,6 @@ RAW = re.compile(
 
 @pytest.fixture
 def complaint(functional_folder):
-    from datetime import date
-
     with api.env.adopt_user(username="officer"):
         obj = capi.create_complaint(
             functional_folder,
@@ -55,3 +54,38 @@ def test_complaint_page_shows_words_and_no_empty_fields(complaint, request_facto
         assert empty not in main, empty
     assert "Versioning enabled" not in main
     assert not RAW.search(main), RAW.search(main)
+
+
+def test_assign_reviewer_form_suggests_names_and_takes_one(functional_folder, walk, request_factory):
+    with api.env.adopt_roles(["Manager"]):
+        api.user.get(userid="reviewer").setMemberProperties({"fullname": "Richard Osei"})
+        api.user.get(userid="officer2").setMemberProperties({"fullname": "Sandra Kowalski"})
+    with api.env.adopt_user(username="officer"):
+        appeal = capi.create_complaint(
+            functional_folder,
+            received=date(2026, 11, 2),
+            how_received="email",
+            about="host",
+            complainant_name="Alice Example",
+            details="Nobody called me back about the drop-in.",
+        )
+    walk(appeal, "appeal_requested")
+    transaction.commit()
+    session = request_factory(basic_auth=("officer", PASSWORD), api=False)
+    url = f"/complaints/{appeal.getId()}/@@assign-reviewer"
+    form = session.get(url, headers={"Accept": "text/html"})
+    assert form.status_code == 200, form.text[-3000:]
+    assert '<option value="Richard Osei">' in form.text and 'list="reviewer-names"' in form.text
+    token = re.search(r'data-token="([^"]+)"', form.text).group(1)  # plone.protect's, as the page's JS sends
+
+    def assign(name):
+        data = {"form.widgets.reviewer": name, "form.buttons.assign": "Assign", "_authenticator": token}
+        return session.post(url, data=data, headers={"Accept": "text/html"}, allow_redirects=False)
+
+    refused = assign("Sandra Kowalski")
+    assert refused.status_code == 200
+    assert "Sandra Kowalski does not hold the Independent Reviewer role" in html.unescape(refused.text)
+    assigned = assign("Richard Osei")
+    assert assigned.status_code == 302, assigned.text[:300]
+    transaction.begin()
+    assert appeal.independent_reviewer == "reviewer"
