@@ -19,19 +19,18 @@ RAW = re.compile(
 )
 
 
+def _new_complaint(folder, **extra):
+    data = {"received": date(2026, 11, 2), "how_received": "email", "about": "host"}
+    data.update(complainant_name="Alice Example", details="Nobody called me back about the drop-in.", **extra)
+    with api.env.adopt_user(username="officer"):
+        return capi.create_complaint(folder, **data)
+
+
 @pytest.fixture
 def complaint(functional_folder):
-    with api.env.adopt_user(username="officer"):
-        obj = capi.create_complaint(
-            functional_folder,
-            received=date(2026, 11, 2),
-            how_received="email",
-            about="host",
-            complainant_name="Alice Example",
-            complainant_email="alice@example.org",
-            details="Nobody called me back about the drop-in.",
-            event_date=date(2026, 10, 20),
-        )
+    obj = _new_complaint(
+        functional_folder, complainant_email="alice@example.org", event_date=date(2026, 10, 20)
+    )
     transaction.commit()
     return obj
 
@@ -60,15 +59,7 @@ def test_assign_reviewer_form_suggests_names_and_takes_one(functional_folder, wa
     with api.env.adopt_roles(["Manager"]):
         api.user.get(userid="reviewer").setMemberProperties({"fullname": "Richard Osei"})
         api.user.get(userid="officer2").setMemberProperties({"fullname": "Sandra Kowalski"})
-    with api.env.adopt_user(username="officer"):
-        appeal = capi.create_complaint(
-            functional_folder,
-            received=date(2026, 11, 2),
-            how_received="email",
-            about="host",
-            complainant_name="Alice Example",
-            details="Nobody called me back about the drop-in.",
-        )
+    appeal = _new_complaint(functional_folder)
     walk(appeal, "appeal_requested")
     transaction.commit()
     session = request_factory(basic_auth=("officer", PASSWORD), api=False)
@@ -89,3 +80,26 @@ def test_assign_reviewer_form_suggests_names_and_takes_one(functional_folder, wa
     assert assigned.status_code == 302, assigned.text[:300]
     transaction.begin()
     assert appeal.independent_reviewer == "reviewer"
+
+
+def test_officer_is_found_by_name_and_shown_by_name(complaint, request_factory):
+    """Typing "Sandra" in the investigating officer field finds Sandra Kowalski; the page names her."""
+    with api.env.adopt_roles(["Manager"]):
+        api.user.get(userid="officer2").setMemberProperties({"fullname": "Sandra Kowalski"})
+    transaction.commit()
+    session = request_factory(basic_auth=("officer", PASSWORD), api=False)
+    browser = {"Accept": "text/html"}
+    edit = session.get(f"/complaints/{complaint.getId()}/@@edit", headers=browser)
+    assert edit.status_code == 200
+    options = html.unescape(
+        re.search(r'<input name="form.widgets.investigating_officer"[^>]*', edit.text).group(0)
+    )
+    url = re.search(r'"vocabularyUrl":\s*"([^"]+)"', options).group(1)
+    found = session.get(url, params={"query": "Sandra", "page_limit": 10, "page": 1}).json()
+    assert {"id": "officer2", "text": "Sandra Kowalski"} in found["results"]
+    transaction.begin()  # see what the server committed
+    with api.env.adopt_roles(["Manager"]):
+        complaint.investigating_officer = "officer2"
+    transaction.commit()
+    page = session.get(f"/complaints/{complaint.getId()}", headers=browser)
+    assert "Sandra Kowalski" in _main(page.text) and "officer2" not in _main(page.text)
