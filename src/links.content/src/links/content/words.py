@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import html
 import itertools
+import json
 import re
 from datetime import UTC
 from datetime import date
@@ -147,6 +148,11 @@ def display_value(value) -> str:
                 return value
         if "<" in value and ">" in value:  # rich text: its words, not its markup
             return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", value))).split())
+        if value[:1] in "{[":  # figures kept as JSON text: their values, in words
+            try:
+                return display_value(json.loads(value))
+            except ValueError:
+                return value
         return value
     if isinstance(value, dict):
         if "title" in value or "path" in value:  # a relation target as it was
@@ -155,7 +161,7 @@ def display_value(value) -> str:
             return f"{value['filename']} (SHA-256 {value.get('sha256', '')[:12]}…)"
         if "data" in value or "raw" in value:
             return display_value(value.get("raw", value.get("data")))
-        return ", ".join(f"{key}: {display_value(item)}" for key, item in sorted(value.items()))
+        return "; ".join(f"{humanise(key)}: {display_value(item)}" for key, item in sorted(value.items()))
     if isinstance(value, (list, tuple, set)):
         return ", ".join(display_value(item) for item in value)
     return str(value)

@@ -5,7 +5,7 @@ import html
 import os
 from functools import partial
 
-import plone.dexterity.browser
+import plone.app.dexterity.browser
 from plone.app.z3cform.interfaces import IAjaxSelectWidget
 from plone.app.z3cform.interfaces import IDatetimeWidget
 from plone.app.z3cform.interfaces import IDateWidget
@@ -19,6 +19,8 @@ from links.content.words import format_date
 from links.content.words import format_datetime
 from links.content.words import person
 
+#: Plone's own view templates (plone.app.dexterity), which these views keep.
+TEMPLATES = os.path.dirname(plone.app.dexterity.browser.__file__)
 #: Fieldsets that hold site machinery rather than the record (versioning, navigation, ownership).
 HIDDEN_GROUPS = frozenset({"settings", "ownership", "categorization", "dates"})
 EMPTY = (None, "", [], (), {}, ["--NOVALUE--"])
@@ -37,7 +39,7 @@ class RecordView(DefaultView):
     requests, referrals...): Plone's template, with empty fields left out so a new case does not list
     twenty blank headings."""
 
-    index = ViewPageTemplateFile(os.path.join(os.path.dirname(plone.dexterity.browser.__file__), "item.pt"))
+    index = ViewPageTemplateFile(os.path.join(TEMPLATES, "item.pt"))
 
     def update(self):
         super().update()
@@ -71,6 +73,12 @@ class RecordView(DefaultView):
             return manager.query() if manager is not None else widget.value
         except Exception:  # a field the user may not read: leave the widget as Plone decided
             return widget.value
+
+
+class RecordContainerView(RecordView):
+    """The same for records that hold others (an FOI request holds its redactions)."""
+
+    index = ViewPageTemplateFile(os.path.join(TEMPLATES, "container.pt"))
 
 
 def _names(userids) -> str:
