@@ -55,3 +55,50 @@ def test_canonical_json_is_sorted_compact_utf8():
     assert integrity.dumps({"b": 1, "a": "é"}) == '{"a":"é","b":1}'.encode()
     assert integrity.sha256_hex("abc") == integrity.sha256_hex(b"abc")
     assert integrity.sha256_hex(b"") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_versions_are_counted_from_one():
+    assert words.version_number(0) == 1
+    assert words.version_label("3") == "Version 4"
+
+
+@pytest.mark.parametrize(
+    "action, title",
+    [
+        ("signature.added", "Signed (approved)"),
+        ("signature.rejected", "Signed (rejected)"),
+        ("report.submitted", "Submitted for sign-off"),
+        ("annual_report.copies_sent", "Copies sent"),
+        ("some.new_thing_happened", "New thing happened"),  # not listed: its name in words, never the id
+    ],
+)
+def test_action_titles(action, title):
+    assert words.action_title(action) == title
+
+
+def test_every_action_the_product_announces_has_a_title():
+    """Each RecordEvent subclass's action (and the trail's own actions) is in ACTION_TITLES."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import links.content
+    from links.content.events import RecordEvent
+
+    actions = set()
+    for module_info in pkgutil.walk_packages(links.content.__path__, "links.content."):
+        if module_info.name.endswith(".events"):
+            module = importlib.import_module(module_info.name)
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, RecordEvent) and cls is not RecordEvent:
+                    actions.add(cls.action)
+    assert len(actions) > 40
+    assert not actions - set(words.ACTION_TITLES), sorted(actions - set(words.ACTION_TITLES))
+
+
+def test_humanise_and_display_value():
+    assert words.humanise("met_late_days") == "Met late days"
+    assert words.humanise("part-disclosed") == "Part disclosed"
+    assert words.display_value("2026-08-01") == "1 August 2026"
+    assert words.display_value("2026-11-08T10:00:00+00:00") == "8 November 2026, 10:00"
+    assert words.display_value(None) == "(empty)"

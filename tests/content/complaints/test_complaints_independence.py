@@ -42,8 +42,28 @@ def test_reviewer_without_the_role_is_refused(appeal):
 
 
 def test_unknown_user_is_refused(appeal):
-    with api.env.adopt_user(username="officer"), pytest.raises(NotIndependent, match="no user"):
+    with api.env.adopt_user(username="officer"), pytest.raises(NotIndependent, match="Nobody here has"):
         capi.assign_reviewer(appeal, "nobody-here")
+
+
+def test_reviewer_is_found_by_full_name_and_refusals_name_people(appeal):
+    """People type "Richard Osei", not "reviewer"; the refusal names Sandra, not her user id."""
+    with api.env.adopt_roles(["Manager"]):
+        api.user.get(userid="reviewer").setMemberProperties({"fullname": "Richard Osei"})
+        api.user.get(userid="staff").setMemberProperties({"fullname": "Sandra Kowalski"})
+    with api.env.adopt_user(username="officer"):
+        with pytest.raises(NotIndependent, match="^Sandra Kowalski does not hold the Independent Reviewer"):
+            capi.assign_reviewer(appeal, "sandra  KOWALSKI")
+        capi.assign_reviewer(appeal, "Richard Osei")
+    assert appeal.independent_reviewer == "reviewer"
+
+
+def test_a_name_two_people_share_finds_nobody(appeal):
+    with api.env.adopt_roles(["Manager"]):
+        for userid in ("reviewer", "reviewer2"):
+            api.user.get(userid=userid).setMemberProperties({"fullname": "Chris Jones"})
+    assert roles.find_person("Chris Jones") is None
+    assert roles.find_person("reviewer2") == "reviewer2"
 
 
 def test_investigating_officer_is_refused_even_with_the_role(appeal, portal):

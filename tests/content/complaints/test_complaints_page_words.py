@@ -3,6 +3,7 @@
 
 import html
 import re
+from datetime import date
 
 import pytest
 import transaction
@@ -18,21 +19,18 @@ RAW = re.compile(
 )
 
 
+def _new_complaint(folder, **extra):
+    data = {"received": date(2026, 11, 2), "how_received": "email", "about": "host"}
+    data.update(complainant_name="Alice Example", details="Nobody called me back about the drop-in.", **extra)
+    with api.env.adopt_user(username="officer"):
+        return capi.create_complaint(folder, **data)
+
+
 @pytest.fixture
 def complaint(functional_folder):
-    from datetime import date
-
-    with api.env.adopt_user(username="officer"):
-        obj = capi.create_complaint(
-            functional_folder,
-            received=date(2026, 11, 2),
-            how_received="email",
-            about="host",
-            complainant_name="Alice Example",
-            complainant_email="alice@example.org",
-            details="Nobody called me back about the drop-in.",
-            event_date=date(2026, 10, 20),
-        )
+    obj = _new_complaint(
+        functional_folder, complainant_email="alice@example.org", event_date=date(2026, 10, 20)
+    )
     transaction.commit()
     return obj
 
@@ -55,3 +53,53 @@ def test_complaint_page_shows_words_and_no_empty_fields(complaint, request_facto
         assert empty not in main, empty
     assert "Versioning enabled" not in main
     assert not RAW.search(main), RAW.search(main)
+
+
+def test_assign_reviewer_form_suggests_names_and_takes_one(functional_folder, walk, request_factory):
+    with api.env.adopt_roles(["Manager"]):
+        api.user.get(userid="reviewer").setMemberProperties({"fullname": "Richard Osei"})
+        api.user.get(userid="officer2").setMemberProperties({"fullname": "Sandra Kowalski"})
+    appeal = _new_complaint(functional_folder)
+    walk(appeal, "appeal_requested")
+    transaction.commit()
+    session = request_factory(basic_auth=("officer", PASSWORD), api=False)
+    url = f"/complaints/{appeal.getId()}/@@assign-reviewer"
+    form = session.get(url, headers={"Accept": "text/html"})
+    assert form.status_code == 200, form.text[-3000:]
+    assert '<option value="Richard Osei">' in form.text and 'list="reviewer-names"' in form.text
+    token = re.search(r'data-token="([^"]+)"', form.text).group(1)  # plone.protect's, as the page's JS sends
+
+    def assign(name):
+        data = {"form.widgets.reviewer": name, "form.buttons.assign": "Assign", "_authenticator": token}
+        return session.post(url, data=data, headers={"Accept": "text/html"}, allow_redirects=False)
+
+    refused = assign("Sandra Kowalski")
+    assert refused.status_code == 200
+    assert "Sandra Kowalski does not hold the Independent Reviewer role" in html.unescape(refused.text)
+    assigned = assign("Richard Osei")
+    assert assigned.status_code == 302, assigned.text[:300]
+    transaction.begin()
+    assert appeal.independent_reviewer == "reviewer"
+
+
+def test_officer_is_found_by_name_and_shown_by_name(complaint, request_factory):
+    """Typing "Sandra" in the investigating officer field finds Sandra Kowalski; the page names her."""
+    with api.env.adopt_roles(["Manager"]):
+        api.user.get(userid="officer2").setMemberProperties({"fullname": "Sandra Kowalski"})
+    transaction.commit()
+    session = request_factory(basic_auth=("officer", PASSWORD), api=False)
+    browser = {"Accept": "text/html"}
+    edit = session.get(f"/complaints/{complaint.getId()}/@@edit", headers=browser)
+    assert edit.status_code == 200
+    options = html.unescape(
+        re.search(r'<input name="form.widgets.investigating_officer"[^>]*', edit.text).group(0)
+    )
+    url = re.search(r'"vocabularyUrl":\s*"([^"]+)"', options).group(1)
+    found = session.get(url, params={"query": "Sandra", "page_limit": 10, "page": 1}).json()
+    assert {"id": "officer2", "text": "Sandra Kowalski"} in found["results"]
+    transaction.begin()  # see what the server committed
+    with api.env.adopt_roles(["Manager"]):
+        complaint.investigating_officer = "officer2"
+    transaction.commit()
+    page = session.get(f"/complaints/{complaint.getId()}", headers=browser)
+    assert "Sandra Kowalski" in _main(page.text) and "officer2" not in _main(page.text)

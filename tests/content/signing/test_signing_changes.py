@@ -7,6 +7,7 @@ counts only approvals of the content as it stands (test_signing_api.py).
 """
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,11 @@ def test_change_supersedes_and_tells_the_signers(portal, record, signer, mailhos
     sent = fixtures.mails(mailhost)
     assert sorted(to for to, _subject, _body in sent) == ["gbm1@example.org", "gbm2@example.org"]
     assert all("has changed" in subject and "@@sign" in body for _to, subject, body in sent)
+    # Words people use: versions counted from 1, UK dates, names (no ids, no ISO dates, no "version 0").
+    assert not any(re.search(r"version 0\b|\d{4}-\d{2}-\d{2}|gbm\d", body) for _to, _s, body in sent), sent
+    assert all("Member 1 Name" in body or "Member 2 Name" in body for _to, _s, body in sent)
+    if change is revert:
+        assert "reverted to version 1 after" in notice["reason"]
     # Queued with the transaction: the mail leaves only if the change is committed.
     assert mailhost.immediate == [False, False]
 

@@ -161,6 +161,13 @@ def test_after_signoff_the_page_shows_the_result_not_the_form(record, form, sign
     html = form("gbm3")()
     assert "This record is signed off." in html
     assert "@@signed-pdf" in html
+    # Versions as people count them: the first saved version is "version 1", on the form and the viewlet.
+    version = signing.latest_signoff(record)["version_id"]
+    signed = " ".join(html.split())
+    assert f"signed off version {version + 1} on" in signed
+    assert f"signed off version {version} on" not in signed
+    viewlet = " ".join(_page(record).split())
+    assert f"(version {version + 1})." in viewlet
     assert PASSWORD_FIELD not in html
 
 

@@ -68,6 +68,32 @@ def users_with_role(role: str) -> dict[str, str]:
     return found
 
 
+def find_person(text: str | None) -> str | None:
+    """The user id of the person ``text`` names: their user id, login name, or full name ("Sandra
+    Kowalski", in any case) when only one person has it. People type names, not ids.
+
+    :param text: what was typed or sent
+    :returns: the user id, or None when nobody (or more than one person) has that name
+    """
+    from plone import api
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    user = api.user.get(userid=text) or api.user.get(username=text)
+    if user is not None:
+        return user.getId()
+    name = " ".join(text.split())
+    wanted = name.casefold()
+    found = {
+        info["userid"]
+        for info in api.portal.get_tool("acl_users").searchUsers(fullname=name)
+        if " ".join((api.user.get(userid=info["userid"]).getProperty("fullname") or "").split()).casefold()
+        == wanted
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def governing_body_members() -> list[str]:
     """User ids of the governing body: everyone holding Governing Body Member site-wide (sorted)."""
     return user_ids_with_role(GOVERNING_BODY_MEMBER)

@@ -8,7 +8,10 @@ sign-off"), and nobody sees an id or a message id such as ``label_creators``.
 from __future__ import annotations
 
 import calendar
+import html
 import itertools
+import json
+import re
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -120,6 +123,48 @@ def format_days(days) -> str:
 def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 working day', '3 working days' ('1 reply', '2 replies' with ``words``)."""
     return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_BLOCK_TAG = re.compile(r"</?(p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def display_value(value) -> str:
+    """A stored value (a field as ``history.api.fields`` encodes it, an audit detail) as plain text:
+    UK dates, "Yes"/"No", rich text as its words, a relation or file by its title or name."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        if _ISO_DATE.match(value):
+            return format_date(value)
+        if _ISO_DATETIME.match(value):
+            try:
+                return format_datetime(value)
+            except ValueError:
+                return value
+        if "<" in value and ">" in value:  # rich text: its words, not its markup
+            return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", value))).split())
+        if value[:1] in "{[":  # figures kept as JSON text: their values, in words
+            try:
+                return display_value(json.loads(value))
+            except ValueError:
+                return value
+        return value
+    if isinstance(value, dict):
+        if "title" in value or "path" in value:  # a relation target as it was
+            return value.get("title") or value.get("path") or value.get("uid", "")
+        if "filename" in value:
+            return f"{value['filename']} (SHA-256 {value.get('sha256', '')[:12]}…)"
+        if "data" in value or "raw" in value:
+            return display_value(value.get("raw", value.get("data")))
+        return "; ".join(f"{humanise(key)}: {display_value(item)}" for key, item in sorted(value.items()))
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(display_value(item) for item in value)
+    return str(value)
 
 
 # -- Names and titles ------------------------------------------------------------------------------------

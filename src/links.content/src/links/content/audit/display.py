@@ -8,12 +8,8 @@ writes right after it are shown as one row, so a step is not listed twice.
 
 from __future__ import annotations
 
-import re
-
 from links.content import words
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 #: Longest value quoted in a sentence; the full value is in the export.
 QUOTE = 200
 EMPTY = (None, "", [], {})
@@ -22,31 +18,9 @@ MACHINE = {"sha256", "pdf_sha256", "seq", "signatures", "workflow", "prev_hash",
 
 
 def value_text(value) -> str:
-    """A stored value in words: UK dates, "Yes"/"No", lists joined, long text cut."""
-    if value in EMPTY:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, str):
-        if _ISO_DATE.match(value):
-            return words.format_date(value)
-        if _ISO_DATETIME.match(value):
-            try:
-                return words.format_datetime(value)
-            except ValueError:
-                return value
-        text = re.sub(r"<[^>]+>", " ", value) if "<" in value else value
-        text = " ".join(text.split())
-        return text if len(text) <= QUOTE else text[:QUOTE] + "…"
-    if isinstance(value, dict):
-        if "title" in value or "filename" in value:
-            return str(value.get("title") or value.get("filename"))
-        if "raw" in value or "data" in value:
-            return value_text(value.get("raw", value.get("data")))
-        return "; ".join(f"{words.humanise(k)}: {value_text(v)}" for k, v in sorted(value.items()))
-    if isinstance(value, (list, tuple)):
-        return words.and_join([value_text(item) for item in value])
-    return str(value)
+    """A stored value in words (``words.display_value``), long text cut: the export has it whole."""
+    text = words.display_value(value)
+    return text if len(text) <= QUOTE else text[:QUOTE] + "…"
 
 
 def _quoted(value) -> str:

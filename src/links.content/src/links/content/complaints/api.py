@@ -20,6 +20,7 @@ from links.content.complaints.events import ReviewerAssigned
 from links.content.complaints.exceptions import AppealOutOfTime
 from links.content.complaints.exceptions import NotIndependent
 from links.content.complaints.exceptions import WrongState
+from links.content.words import person
 
 COUNTER_KEY = "links.content.complaints.references"
 LETTER_FILENAME = "response-letter.pdf"
@@ -96,21 +97,23 @@ def independence_problems(complaint, userid: str) -> list[str]:
     from links.content.declarations.api import conflicting_declarations
     from links.content.declarations.api import providers_of
 
-    user = api.user.get(userid=userid) if userid else None
-    if user is None:
-        return [f"There is no user {userid!r}."]
+    found = roles.find_person(userid)
+    if found is None:
+        return [f"Nobody here has the name or user name “{userid}”."]
+    userid, who = found, person(found)
+    user = api.user.get(userid=userid)
     problems = []
     if roles.INDEPENDENT_REVIEWER not in api.user.get_roles(user=user):
-        problems.append(f"{userid} does not hold the {roles.INDEPENDENT_REVIEWER} role.")
+        problems.append(f"{who} does not hold the {roles.INDEPENDENT_REVIEWER} role.")
     if userid == (getattr(complaint, "participant_concerned", None) or "").strip():
-        problems.append(f"{userid} is the participant this complaint is about.")
+        problems.append(f"{who} is the participant this complaint is about.")
     if userid == (getattr(complaint, "investigating_officer", None) or "").strip():
-        problems.append(f"{userid} is the investigating officer of this complaint.")
+        problems.append(f"{who} is the investigating officer of this complaint.")
     elif userid in earlier_actors(complaint):
-        problems.append(f"{userid} has already acted on this complaint.")
+        problems.append(f"{who} has already acted on this complaint.")
     providers = providers_of(complaint)
     if providers and conflicting_declarations(userid, providers, on=rules.today()):
-        problems.append(f"{userid} has a current declaration of interest touching the parties.")
+        problems.append(f"{who} has a current declaration of interest touching the parties.")
     return problems
 
 
@@ -122,7 +125,7 @@ def assign_reviewer(complaint, userid: str, actor: str | None = None):
     which starts the "appeal-decision" clock.
 
     :param complaint: a Complaint in state ``appeal_requested``
-    :param userid: the proposed reviewer
+    :param userid: the proposed reviewer: user id, login name or full name ("Richard Osei")
     :param actor: who assigns (defaults to the current user)
     :returns: the complaint
     :raises WrongState: when no appeal is waiting for a reviewer
@@ -134,6 +137,7 @@ def assign_reviewer(complaint, userid: str, actor: str | None = None):
     problems = independence_problems(complaint, userid)
     if problems:
         raise NotIndependent(" ".join(problems))
+    userid = roles.find_person(userid)
     actor = actor or api.user.get_current().getId()
     previous = getattr(complaint, "independent_reviewer", None)
     if previous:

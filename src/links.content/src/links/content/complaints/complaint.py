@@ -11,6 +11,7 @@ they see that a case exists, its dates, outcome and history. The title is a case
 from __future__ import annotations
 
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
+from plone.app.z3cform.widgets.select import AjaxSelectFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
@@ -115,8 +116,15 @@ class IComplaint(model.Schema):
     investigating_officer = schema.TextLine(
         max_length=LINE,
         title=_("Investigating officer"),
-        description=_("User name of the person investigating the complaint."),
+        description=_("Type their name to find them."),
         required=False,
+    )
+    # People are found by name, and the user id is stored (the audit trail and the rules compare ids).
+    directives.widget(
+        "investigating_officer",
+        AjaxSelectFieldWidget,
+        vocabulary="plone.app.vocabularies.Users",
+        pattern_options={"maximumSelectionSize": 1},
     )
     outcome = schema.Choice(title=_("Outcome"), vocabulary=OUTCOMES, required=False)
     lessons_learned = schema.Text(
@@ -187,10 +195,16 @@ class IComplaint(model.Schema):
         max_length=LINE,
         title=_("Participant complained about"),
         description=_(
-            "When the complaint is about a participant's conduct and they have an account here: their user "
-            "name. They can neither investigate the complaint nor review an appeal."
+            "When the complaint is about a participant's conduct and they have an account here: type their "
+            "name to find them. They can neither investigate the complaint nor review an appeal."
         ),
         required=False,
+    )
+    directives.widget(
+        "participant_concerned",
+        AjaxSelectFieldWidget,
+        vocabulary="plone.app.vocabularies.Users",
+        pattern_options={"maximumSelectionSize": 1},
     )
     late_reason = schema.Text(
         max_length=NOTE,

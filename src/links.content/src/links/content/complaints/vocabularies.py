@@ -1,9 +1,22 @@
 """Fixed choices of the complaints and referral records (values are stable; titles are translated)."""
 
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
 from links.content import _
+
+
+@provider(IVocabularyFactory)
+def independent_reviewers(context):
+    """People holding the Independent Reviewer role, by full name (whether one is independent of a
+    given case is checked when they are assigned)."""
+    from links.content.roles import INDEPENDENT_REVIEWER
+    from links.content.roles import users_with_role
+
+    people = sorted(users_with_role(INDEPENDENT_REVIEWER).items(), key=lambda item: item[1])
+    return SimpleVocabulary([SimpleTerm(userid, userid, name) for userid, name in people])
 
 
 def _vocabulary(*pairs) -> SimpleVocabulary:

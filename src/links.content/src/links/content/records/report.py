@@ -59,7 +59,7 @@ class IEnterAndViewReport(model.Schema):
     )
     representatives = schema.List(
         title=_("Authorised representatives who visited"),
-        description=_("User ids. Each must hold an authorisation in force on the visit date."),
+        description=_("Type their names. Each must hold an authorisation in force on the visit date."),
         value_type=schema.TextLine(),
         required=True,
         min_length=1,
@@ -68,9 +68,15 @@ class IEnterAndViewReport(model.Schema):
         "representatives", AjaxSelectFieldWidget, vocabulary="links.content.AuthorisedRepresentatives"
     )
     lead = schema.TextLine(
-        title=_("Lead representative (user id)"),
-        description=_("One of the representatives who visited."),
+        title=_("Lead representative"),
+        description=_("One of the representatives who visited: type their name."),
         required=True,
+    )
+    directives.widget(
+        "lead",
+        AjaxSelectFieldWidget,
+        vocabulary="links.content.AuthorisedRepresentatives",
+        pattern_options={"maximumSelectionSize": 1},
     )
 
     directives.write_permission(purpose=MODIFY_FINDINGS)

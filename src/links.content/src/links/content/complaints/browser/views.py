@@ -1,5 +1,7 @@
 """The response letter download and the assign-reviewer form."""
 
+import html
+
 from AccessControl import Unauthorized
 from plone import api as ploneapi
 from plone.namedfile.utils import stream_data
@@ -10,8 +12,10 @@ from z3c.form import form
 from z3c.form.interfaces import WidgetActionExecutionError
 from zExceptions import NotFound
 from zope import schema
+from zope.component import getUtility
 from zope.interface import Interface
 from zope.interface import Invalid
+from zope.schema.interfaces import IVocabularyFactory
 
 from links.content import _
 from links.content import disclosure
@@ -44,7 +48,8 @@ class IAssignReviewer(Interface):
     reviewer = schema.TextLine(
         title=_("Independent reviewer"),
         description=_(
-            "User name of a person with the Independent Reviewer role who has not acted on this case."
+            "Type their name (the list suggests everyone with the Independent Reviewer role); they must "
+            "not have acted on this case."
         ),
         required=True,
     )
@@ -56,6 +61,22 @@ class AssignReviewerForm(form.Form):
     fields = field.Fields(IAssignReviewer)
     ignoreContext = True
     label = _("Assign the independent reviewer")
+
+    def updateWidgets(self):
+        super().updateWidgets()
+        # A native search list: typing "Ric" offers "Richard Osei"; the name is resolved when assigned.
+        widget = self.widgets["reviewer"]
+        widget.attributes.update({"list": "reviewer-names", "autocomplete": "off"})  # the widget's own dict
+
+    def render(self):
+        names = getUtility(IVocabularyFactory, "links.content.IndependentReviewers")(self.context)
+        options = "".join(f'<option value="{html.escape(term.title)}"></option>' for term in names)
+        # Inside the form: the page is a whole document, and anything after it would be dropped.
+        return (
+            super()
+            .render()
+            .replace("</form>", f'<datalist id="reviewer-names">{options}</datalist></form>', 1)
+        )
 
     @button.buttonAndHandler(_("Assign"), name="assign")
     def handle_assign(self, action):

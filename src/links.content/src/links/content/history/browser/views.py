@@ -8,7 +8,6 @@ version, a date that is not a date) is a form error on the page with status 400;
 import difflib
 import html
 import re
-from datetime import date
 
 from Products.Five.browser import BrowserView
 
@@ -16,44 +15,11 @@ from links.content import disclosure
 from links.content.history import api
 from links.content.history.exceptions import HistoryError
 from links.content.words import LONDON
+from links.content.words import display_value
 from links.content.words import format_datetime
 from links.content.words import version_label
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_BLOCK_TAG = re.compile(r"</?(p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote)\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def display_value(value) -> str:
-    """A field value (as encoded by ``history.api.fields``) as plain text for a table cell."""
-    if value is None or value == "" or value == [] or value == {}:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, str):
-        if _ISO_DATE.match(value):
-            day = date.fromisoformat(value)
-            return f"{day.day} {day:%B %Y}"
-        if _ISO_DATETIME.match(value):
-            try:
-                return format_datetime(value)
-            except ValueError:
-                return value
-        if "<" in value and ">" in value:  # rich text: its words, not its markup
-            return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", value))).split())
-        return value
-    if isinstance(value, dict):
-        if "title" in value or "path" in value:  # a relation target as it was
-            return value.get("title") or value.get("path") or value.get("uid", "")
-        if "filename" in value:
-            return f"{value['filename']} (SHA-256 {value.get('sha256', '')[:12]}…)"
-        if "data" in value or "raw" in value:
-            return display_value(value.get("raw", value.get("data")))
-        return ", ".join(f"{key}: {display_value(item)}" for key, item in sorted(value.items()))
-    if isinstance(value, (list, tuple, set)):
-        return ", ".join(display_value(item) for item in value)
-    return str(value)
 
 
 def word_diff(old: str, new: str) -> tuple[str, str]:
