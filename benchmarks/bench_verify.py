@@ -18,7 +18,6 @@ import secrets
 import statistics
 import sys
 import time
-from io import BytesIO
 
 import transaction
 
@@ -36,16 +35,17 @@ from harness import timed  # noqa: E402
 ISSUES = int(os.environ.get("BENCH_ISSUES", "100000"))
 
 
-def _resaved(data: bytes) -> bytes:
-    from pypdf import PdfReader
-    from pypdf import PdfWriter
+def _cases():
+    """The tests' documents (``tests/content/verify/cases.py``): the same altered and re-saved copies."""
+    import importlib.util
 
-    writer = PdfWriter()
-    for page in PdfReader(BytesIO(data)).pages:
-        writer.add_page(page)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    path = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "tests", "content", "verify", "cases.py"
+    )
+    spec = importlib.util.spec_from_file_location("verify_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _fill(count: int) -> list[str]:
@@ -88,9 +88,8 @@ def bench():
 
     with plone_site() as (_app, portal):
         data = bytes(signed_pdf(portal["constitution"]).data)
-        position = len(data) // 3
-        altered = data[:position] + bytes([data[position] ^ 1]) + data[position + 1 :]
-        resaved = _resaved(data)
+        cases = _cases()
+        altered, resaved = cases.altered(data), cases.resaved(data)
         assert verify.check_file(data)["verdict"] == "genuine"
         for label, document in (
             ("signed PDF, genuine", data),

@@ -2,6 +2,9 @@
 signature, superseded, signed with a foreign key, withdrawn; and for confidential letters, to someone who
 may not see them, only "genuine, issued on <date>"."""
 
+import hashlib
+import json
+
 import pytest
 from plone import api
 from plone.app.testing import logout
@@ -134,3 +137,30 @@ def test_anything_else_is_not_issued_never_an_error(portal, junk):
 def test_malformed_sha256_is_refused(portal, value):
     with pytest.raises(InvalidInput):
         verify.check_hash(value)
+
+
+def test_checkpoint_signed_with_a_trusted_earlier_key(portal):
+    """A checkpoint sealed before a handover or rotation checks against the key the site trusts for it."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from links.content.audit import api as audit
+    from links.content.audit.checkpoints import seal_head
+    from links.content.audit.storage import get_log
+    from links.content.keys.api import trust_predecessor_key
+
+    audit.record("test.entry", None, {})
+    audit.chain_now()
+    earlier = Ed25519PrivateKey.generate()
+    checkpoint = seal_head(get_log(portal), key=earlier)
+    text = json.dumps(checkpoint)
+    assert verify.check_checkpoint(text)["signature_valid"] is False
+    pem = earlier.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    der = earlier.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    fingerprint = trust_predecessor_key(pem, expected_fingerprint=hashlib.sha256(der).hexdigest())
+    answer = verify.check_checkpoint(text)
+    assert answer["ok"] is True and fingerprint in answer["notes"][0]

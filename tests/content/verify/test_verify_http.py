@@ -207,3 +207,12 @@ def test_page_answers_hostile_forms_with_400(site, request_factory, fields):
     response = session.post("/@@verify", data={"_authenticator": _token(session), **fields})
     assert response.status_code == 400, response.text[:500]
     assert 'id="verify-error"' in response.text
+
+
+def test_every_page_links_to_the_verify_page(site, request_factory):
+    front = _page(request_factory).get("/", headers={"Accept": "text/html"})
+    assert front.status_code == 200
+    link = re.search(
+        r'<li class="portletItem action-item-links_verify">\s*<a href="([^"]+)">\s*<span>([^<]+)', front.text
+    )
+    assert link and link.groups() == (f"{site.absolute_url()}/@@verify", "Check a document")

@@ -428,8 +428,8 @@ def check_archive(upload, fingerprint: str) -> dict:
 
 
 def check_checkpoint(text: str | bytes) -> dict:
-    """Check an audit checkpoint (JSON, as ``@audit-checkpoint`` gives it) against the site's published key,
-    and whether the site's audit trail still holds that entry.
+    """Check an audit checkpoint (JSON, as ``@audit-checkpoint`` gives it) against the site's published key
+    (or a key it retired, or an earlier host's it trusts), and whether its audit trail still holds it.
 
     :returns: ``{"ok", "signature_valid", "held", "headline", "notes"}``
     :raises InvalidInput: not a checkpoint
@@ -464,13 +464,14 @@ def check_checkpoint(text: str | bytes) -> dict:
             "A checkpoint has size (a number), root_hash, time, key_fingerprint and signature, as "
             "@audit-checkpoint gives it."
         )
-    if not check(checkpoint, public_key()):
+    signer = _checkpoint_signer(checkpoint, check, public_key())
+    if signer is None:
         return {
             "ok": False,
             "signature_valid": False,
             "held": None,
             "headline": "This checkpoint is not signed with the network's published key.",
-            "notes": ["It was changed, or it comes from another site or from before a key rotation."],
+            "notes": ["It was changed, or it comes from another site."],
         }
     log = get_log(api.portal.get())
     if tree:
@@ -492,10 +493,34 @@ def check_checkpoint(text: str | bytes) -> dict:
             f"{format_datetime(checkpoint['time'], zone=True)}, the last with this hash."
         )
         what = "the audit trail still holds that entry unchanged"
+    signed_with = f"It is signed with {'the published key' if signer == 'own' else signer}."
     note = (
         f"Checked now: {what}."
         if held
         else "The audit trail does NOT hold those entries unchanged now: it has been changed or replaced "
         "since. Tell the network's auditor."
     )
-    return {"ok": held, "signature_valid": True, "held": held, "headline": headline, "notes": [note]}
+    return {
+        "ok": held,
+        "signature_valid": True,
+        "held": held,
+        "headline": headline,
+        "notes": [signed_with, note],
+    }
+
+
+def _checkpoint_signer(checkpoint: dict, check, own) -> str | None:
+    """Whose key signed the checkpoint: "own" (the published key), an earlier one the site trusts (a key
+    it retired at a rotation, or an earlier host's, ``keys.api.PREDECESSORS_KEY``), or None."""
+    from zope.annotation.interfaces import IAnnotations
+
+    from links.content.integrity import load_public_key
+    from links.content.keys.api import PREDECESSORS_KEY
+
+    if check(checkpoint, own):
+        return "own"
+    trusted = IAnnotations(api.portal.get()).get(PREDECESSORS_KEY) or {}
+    for fingerprint, pem in trusted.items():
+        if check(checkpoint, load_public_key(pem.encode("ascii"))):
+            return f"an earlier key the network trusts (fingerprint {fingerprint})"
+    return None
