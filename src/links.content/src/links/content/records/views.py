@@ -87,22 +87,17 @@ class FieldsView(_RecordView):
     """
 
     def fields(self):
-        from plone.autoform.interfaces import READ_PERMISSIONS_KEY
         from plone.dexterity.utils import iterSchemata
-        from plone.supermodel.utils import mergedTaggedValueDict
-        from zope.component import queryUtility
         from zope.schema import getFieldsInOrder
-        from zope.security.interfaces import IPermission
+
+        from links.content import disclosure
 
         schema = next(iter(iterSchemata(self.context)))
-        protected = mergedTaggedValueDict(schema, READ_PERMISSIONS_KEY)
+        readable = disclosure.readable_fields(self.context)  # the one rule for every read path (#12)
         rows = []
         for name, field in getFieldsInOrder(schema):
-            if name in protected:
-                permission = queryUtility(IPermission, name=protected[name])
-                title = permission.title if permission is not None else protected[name]
-                if not api.user.has_permission(title, obj=self.context):
-                    continue
+            if name not in readable:
+                continue
             value = getattr(self.context, name, None)
             shown = self.render_value(field, value)
             if shown is None:
