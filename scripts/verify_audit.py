@@ -51,7 +51,7 @@ def main(app, argv) -> int:
             print(f"  NOT PROVABLE: {part['unanchored']}")
     print(
         "Checked against this host's own evidence only: a history rewritten and re-sealed here is caught by "
-        "`links-verify log` with a checkpoint kept outside the host (README, \"A witness's routine\")."
+        '`links-verify log` with a checkpoint kept outside the host (README, "A witness\'s routine").'
     )
     if "--json" in argv:
         print(json.dumps(result, indent=2, default=str))

@@ -272,7 +272,7 @@ def _unwitnessed(versions: set, signatures: set) -> tuple[str | None, list[str]]
         store = get_store(obj) if getattr(obj, "portal_type", None) else None
         for number in sorted(store.signatures.keys()) if store is not None else ():
             if (uid, number) not in signatures:
-                return f"signature {number} of {brain.getPath()} has no entry in the chain (added outside it)", []
+                return f"signature {number} of {brain.getPath()} has no chain entry (added outside it)", []
         if getattr(aq_base(obj), "version_id", None) is None:
             continue
         try:
