@@ -47,12 +47,14 @@ def verify_chain(log, public_key=None, key_for=None) -> dict:
     }
     sha256 = hashlib.sha256
     prev, expected = GENESIS, 1
-    tree, leaf = merkle.CompactRange(), merkle.leaf_hash
+    tree = merkle.CompactRange()
+    append = tree.append
     sizes, roots = {s for s, c in log.checkpoints.items() if "size" in c}, {}
     for seq, (body, stored) in log.entries.items():
         if seq != expected:
             return _broken(result, "zodb", expected, f"entry {expected} is missing (next entry is {seq})")
-        if sha256(body.encode("utf-8")).hexdigest() != stored:
+        raw = body.encode("utf-8")
+        if sha256(raw).hexdigest() != stored:
             return _broken(result, "zodb", seq, "the entry's content does not match its hash (altered)")
         # The top-level "prev_hash" is the last one in the canonical body: the keys that follow it (seq,
         # timestamp, uid) hold a number and two strings, which cannot contain an unescaped quote. So no
@@ -68,7 +70,7 @@ def verify_chain(log, public_key=None, key_for=None) -> dict:
                 f"(entry {seq - 1} or {seq} was altered or replaced)",
             )
         prev, expected = stored, seq + 1
-        tree.append(leaf(body))
+        append(sha256(b"\x00" + raw).digest())  # the RFC 9162 leaf (merkle.leaf_hash), encoded once
         if seq in sizes:
             roots[seq] = tree.root()
     result["entries"] = expected - 1
