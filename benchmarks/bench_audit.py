@@ -4,9 +4,13 @@ cost of auditing views of confidential records.
 Run: bin/zopepy benchmarks/bench_audit.py   (BENCH_AUDIT_ENTRIES=200000 for a quicker, smaller log)
 
 1. A real FileStorage log is built in bulk batches with the production encoding (canonical JSON, SHA-256,
-   sharded entries and indexes). Append cost = median time of a chainer transaction (the production
+   sharded entries and indexes, and the RFC 9162 Merkle tree through ``AuditLog.merkle_append``, the
+   append API). Append cost = median time of a chainer transaction (the production
    ``chain()``: AuditLog.append_chained per entry) appending 10 entries and committing, measured at 1k
    entries and at 1M: once where a new shard starts, once near the end of a full shard.
+   Proofs: RFC 9162 inclusion proofs (``api.inclusion_proof``'s work: ``merkle.inclusion_proof`` and the
+   root over the stored subtree hashes) for random entries and consistency proofs for random sizes, at the
+   full size, cold (a fresh connection: hashes read from the FileStorage) and warm.
 2. Verification: ``verify_chain`` over the whole log, once cold (read from the FileStorage) and once warm
    (buckets in the ZODB cache, the hashing loop alone).
 3. Confidential views: the same page of a record rendered through the publisher (in-process WSGI, a real
@@ -88,6 +92,7 @@ def _grow(db, oid, upto):
     from BTrees.LLBTree import LLTreeSet
 
     from links.content.audit.encoding import canonical
+    from links.content.audit.merkle import leaf_hash
     from links.content.audit.storage import INDEXES
     from links.content.integrity import sha256_hex as digest
 
@@ -117,6 +122,8 @@ def _grow(db, oid, upto):
         for number, shard_items in items.items():
             shard = log.shard_for(min(shard_items), create=True)
             shard.entries.update(shard_items)
+            for item_seq in sorted(shard_items):  # the Merkle tree through the append API
+                log.merkle_append(item_seq, leaf_hash(shard_items[item_seq][0]))
             for (name, key), seqs in keys[number].items():
                 index = getattr(shard, name)
                 if key not in index:
@@ -185,6 +192,7 @@ def bench_append_and_verify(workdir):
     )
     small_db.close()
     big_db.close()
+    bench_proofs(os.path.join(workdir, "Audit.fs"), big_oid)
 
     db = DB(FileStorage(os.path.join(workdir, "Audit.fs")), cache_size=2_000_000)  # cold: nothing cached
     conn = db.open()
@@ -198,6 +206,51 @@ def bench_append_and_verify(workdir):
     result = verify_chain(log)
     warm = time.perf_counter() - start
     report("audit verification, warm (hashing loop)", result["entries"] / warm, "entries/s", goal=">= 300000")
+    conn.close()
+    db.close()
+
+
+def bench_proofs(path, oid, count=200):
+    """Inclusion and consistency proofs at the log's full size, cold and warm (the services' work)."""
+    import random
+
+    from links.content.audit import merkle
+
+    db = DB(FileStorage(path, read_only=True), cache_size=200_000)
+    conn = db.open()
+    log = conn.get(oid)
+    size = log.merkle_size
+    assert size == log.last_seq, "the tree covers the whole log"
+    chooser = random.Random(15)
+
+    def inclusion():
+        seq = chooser.randint(1, size)
+        start = time.perf_counter()
+        path = merkle.inclusion_proof(log.merkle_node, seq - 1, size)
+        root = merkle.root(log.merkle_node, size)
+        took = time.perf_counter() - start
+        leaf = log.merkle_node(0, seq - 1)
+        assert merkle.verify_inclusion(leaf, seq - 1, size, path, root)
+        return took
+
+    def consistency():
+        first = chooser.randint(1, size - 1)
+        start = time.perf_counter()
+        proof = merkle.consistency_proof(log.merkle_node, first, size)
+        old, new = merkle.root(log.merkle_node, first), merkle.root(log.merkle_node, size)
+        took = time.perf_counter() - start
+        assert merkle.verify_consistency(first, size, proof, old, new)
+        return took
+
+    for name, work in (("inclusion", inclusion), ("consistency", consistency)):
+        first = work()  # the first proof after opening the database also loads the log and the top shards
+        cold = [work() for _ in range(count)]  # each proof touches new, mostly uncached shards
+        warm = [work() for _ in range(count)]
+        label = f"audit {name} proof at {size:,} entries"
+        report(f"{label}, first after opening the database", first * 1000, "ms")
+        report(f"{label}, cold, median", statistics.median(cold) * 1000, "ms")
+        report(f"{label}, cold, slowest of {count}", max(cold) * 1000, "ms", goal="< 50")
+        report(f"{label}, warm, median", statistics.median(warm) * 1000, "ms")
     conn.close()
     db.close()
 

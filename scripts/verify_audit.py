@@ -40,11 +40,19 @@ def main(app, argv) -> int:
             print(
                 f"{label}: OK, {part['versions']} versions and {part['signatures']} signatures as witnessed"
             )
+            for gap in part.get("unwitnessed_versions") or ():
+                print(f"  NOT PROVABLE: {gap}")
         elif part["ok"]:
             extra = f", {part.get('checkpoints', 0)} sealed checkpoints" if store == "zodb" else ""
             print(f"{label}: OK, {part['entries']} entries{extra}")
         else:
             print(f"{label}: BROKEN at entry {part['broken_seq']}: {part['reason']}")
+        if part.get("unanchored"):
+            print(f"  NOT PROVABLE: {part['unanchored']}")
+    print(
+        "Checked against this host's own evidence only: a history rewritten and re-sealed here is caught by "
+        '`links-verify log` with a checkpoint kept outside the host (README, "A witness\'s routine").'
+    )
     if "--json" in argv:
         print(json.dumps(result, indent=2, default=str))
     return 0 if result["ok"] else 1

@@ -78,6 +78,20 @@ def test_workflow_transition_and_domain_events(doc, site):
     assert paused["actor"] == "officer" and paused["details"] == {"clock": "foi-response"}
 
 
+@pytest.mark.parametrize("confidential", [False, True])
+def test_transition_comments_stay_out_of_confidential_entries(doc, site, confidential):
+    """Review finding 7d: a comment is free text, kept only where the record is not confidential."""
+    if confidential:
+        alsoProvides(doc, IConfidentialRecord)
+    with api.env.adopt_roles(["Manager"]):
+        api.content.transition(doc, "publish", comment="Ms X called about her mother's care")
+    [transition] = [e for e in chained(site, uid=doc.UID()) if e["action"] == "workflow.transition"]
+    if confidential:
+        assert transition["details"]["commented"] is True and "Ms X" not in encode(transition)
+    else:
+        assert transition["details"]["comment"] == "Ms X called about her mother's care"
+
+
 def test_sharing_change_is_recorded(doc, site):
     from plone.app.workflow.events import LocalrolesModifiedEvent
 

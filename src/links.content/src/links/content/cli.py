@@ -10,6 +10,11 @@ import sys
 
 #: subcommand -> (module, function, one line of help)
 COMMANDS = {
+    "log": (
+        "links.content.audit.cli",
+        "log",
+        "check the audit trail against signed checkpoints, proofs and read-event files",
+    ),
     "pdf": ("links.content.signing.cli", "pdf", "check the sealed PDF of a signed-off record"),
     "signatures": (
         "links.content.signing.cli",

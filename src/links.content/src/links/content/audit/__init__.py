@@ -1,7 +1,6 @@
-"""The tamper-evident audit trail: a hash chain of every event that matters (see storage.py, encoding.py)."""
+"""The tamper-evident audit trail: a hash chain of every event that matters (see storage.py, encoding.py),
+with an RFC 9162 Merkle tree (merkle.py) and signed checkpoints (checkpoints.py).
 
-from links.content.audit import undo
-
-# Every Zope Undo must leave an audit entry (undo.py); wrapping DB.undoMultiple once at import is the one
-# hook that covers the ZMI, manage_undo_transactions and scripts alike.
-undo.install()
+Nothing is imported here: the offline verifier (``links-verify log``, cli.py) imports this package's
+pure modules without Zope. The Zope Undo hook is installed by storage.py.
+"""

@@ -8,11 +8,13 @@ the README ("Audit trail").
 
 import csv
 import io
+import time
 from collections.abc import Iterator
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 
+import transaction
 from plone import api as ploneapi
 
 from links.content.audit import merkle
@@ -22,12 +24,14 @@ from links.content.audit.checkpoints import seal_head
 from links.content.audit.exceptions import InvalidFilter
 from links.content.audit.exceptions import InvalidProofRequest
 from links.content.audit.storage import chain
+from links.content.audit.storage import chain_after_commit
 from links.content.audit.storage import chain_in_own_transaction
 from links.content.audit.storage import checkpoint_every
 from links.content.audit.storage import enqueue
 from links.content.audit.storage import flush_now
 from links.content.audit.storage import get_log
 from links.content.audit.storage import now_iso
+from links.content.audit.verify import last_anchor
 from links.content.audit.verify import verify_chain
 from links.content.audit.verify import verify_readstore
 from links.content.audit.witness import verify_records
@@ -94,8 +98,33 @@ def record_read(
 
     :returns: the entry with seq, prev_hash and hash of the read-event chain
     """
-    site_id = site_id or ploneapi.portal.get().getId()
-    return readstore.append(site_id, make_entry(action, obj, details, actor))
+    site = ploneapi.portal.get()
+    site_id = site_id or site.getId()
+    entry = readstore.append(site_id, make_entry(action, obj, details, actor))
+    if site.getId() == site_id:
+        _anchor_reads_after_commit(site)
+    return entry
+
+
+#: Seconds between read-time anchors of the read-event heads (per process and site).
+ANCHOR_EVERY = 60
+_anchored: dict = {}
+
+
+def _anchor_reads_after_commit(site) -> None:
+    """After this request commits (a read request commits nothing, but its hooks still run), let the
+    chainer anchor the read-event heads into the chain, unless it was asked less than ``ANCHOR_EVERY``
+    seconds ago: reads stay off the ZODB's hot path, yet the files' tail is anchored within a minute of
+    activity (README, "What a witness can prove")."""
+    log = get_log(site)
+    if log is None or getattr(log, "_p_oid", None) is None:
+        return
+    key = "/".join(site.getPhysicalPath())
+    now = time.monotonic()
+    if now - _anchored.get(key, -ANCHOR_EVERY) < ANCHOR_EVERY:
+        return
+    _anchored[key] = now
+    transaction.get().addAfterCommitHook(chain_after_commit, (log,))
 
 
 def chain_now(site=None) -> int:
@@ -326,7 +355,7 @@ def verify(site=None, public_key=None, records: bool = True) -> dict:
         }
     else:
         zodb = verify_chain(log, public_key, key_for=lambda f: public_key_for(f, site))
-    files = verify_readstore(site.getId())
+    files = verify_readstore(site.getId(), last_anchor(log) if zodb["ok"] else None)
     result = {"ok": zodb["ok"] and files["ok"], "zodb": zodb, "files": files}
     if records and not zodb["ok"]:  # the witnesses are entries of the chain: worthless if it is broken
         result["records"] = {

@@ -127,15 +127,21 @@ def verify_inclusion(leaf: bytes, index: int, size: int, path: list[bytes], expe
             return False
         if fn & 1 or fn == sn:
             result = node_hash(sibling, result)
-            if not fn & 1:
-                while not (fn & 1 or fn == 0):
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _past_right_edge(fn, sn)
         else:
             result = node_hash(result, sibling)
         fn >>= 1
         sn >>= 1
     return sn == 0 and result == expected_root
+
+
+def _past_right_edge(fn: int, sn: int) -> tuple[int, int]:
+    """RFC 9162's "if LSB(fn) is not set, right-shift fn and sn until LSB(fn) is set or fn is 0": skip
+    the levels where the node is the last of an incomplete tree and so has no right sibling."""
+    while not (fn & 1 or fn == 0):
+        fn >>= 1
+        sn >>= 1
+    return fn, sn
 
 
 def verify_consistency(
@@ -162,10 +168,7 @@ def verify_consistency(
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            if not fn & 1:
-                while not (fn & 1 or fn == 0):
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _past_right_edge(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn >>= 1
@@ -212,12 +215,11 @@ class CompactRange:
         self.stack: list[bytes] = []
 
     def append(self, leaf: bytes) -> None:
-        value = leaf
-        size = self.size
-        while size & 1:
-            value = node_hash(self.stack.pop(), value)
+        stack, size, sha256 = self.stack, self.size, hashlib.sha256
+        while size & 1:  # node_hash, inlined: verification calls this for every entry
+            leaf = sha256(b"\x01" + stack.pop() + leaf).digest()
             size >>= 1
-        self.stack.append(value)
+        stack.append(leaf)
         self.size += 1
 
     def root(self) -> bytes:

@@ -23,7 +23,8 @@ from links.content.integrity import encode
 from links.content.integrity import sha256_hex as digest
 
 _lock = threading.Lock()
-_FILE = re.compile(r"^reads-\d{4}-\d{2}-\d{2}\.jsonl$")
+#: ``reads-YYYY-MM-DD.jsonl`` (one chain), or ``reads-<instance>-YYYY-MM-DD.jsonl`` (one chain per instance).
+_FILE = re.compile(r"^reads-(?:(?P<instance>[A-Za-z0-9_.-]+?)-)?(?P<day>\d{4}-\d{2}-\d{2})\.jsonl$")
 
 
 def audit_path(site_id: str) -> Path:
@@ -65,6 +66,37 @@ def move_aside(site_id: str) -> Path | None:
 def files(directory: Path) -> list[Path]:
     """The day files in chain order."""
     return sorted(p for p in directory.iterdir() if _FILE.match(p.name))
+
+
+def chains(directory: Path) -> dict[str, list[Path]]:
+    """The day files of each chain, in order: instance name -> files (``""``: the one shared chain)."""
+    found: dict[str, list[Path]] = {}
+    if not directory.is_dir():
+        return found
+    for path in sorted(directory.iterdir(), key=lambda p: p.name):
+        match = _FILE.match(path.name)
+        if match:
+            found.setdefault(match["instance"] or "", []).append(path)
+    for paths in found.values():
+        paths.sort(key=lambda p: _FILE.match(p.name)["day"])
+    return found
+
+
+def heads(site_id: str) -> dict[str, dict]:
+    """The head of each read-event chain, ``{instance: {"seq", "hash"}}`` (what the ZODB chain anchors).
+    Reads only the end of each chain's newest non-empty file; creates nothing."""
+    found = {}
+    for instance, paths in chains(audit_path(site_id)).items():
+        for path in reversed(paths):
+            line = _last_line(path)
+            if line:
+                try:
+                    entry = decode(line)
+                    found[instance] = {"seq": entry["seq"], "hash": entry["hash"]}
+                except (ValueError, KeyError, TypeError):
+                    found[instance] = {"seq": None, "hash": None}  # unreadable tail: verification names it
+                break
+    return found
 
 
 def _last_line(path: Path) -> str | None:
@@ -118,7 +150,12 @@ def append(site_id: str, entry: dict) -> dict:
 
 def read(site_id: str):
     """Yield every entry (dicts with hash) in chain order; malformed lines yield ``{"_line": text}``."""
-    for path in files(audit_dir(site_id)):
+    yield from read_files(files(audit_dir(site_id)))
+
+
+def read_files(paths):
+    """Yield the entries of these files in order; malformed lines yield ``{"_line": text, "_file": name}``."""
+    for path in paths:
         with open(path, encoding="utf-8") as handle:
             for line in handle:
                 line = line.rstrip("\n")

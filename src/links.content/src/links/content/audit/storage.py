@@ -22,6 +22,9 @@ Layout (one ``AuditLog`` in the site's annotations under ``links.content.audit``
   upgraded: ``rebuild_merkle``).
 - ``checkpoints``: ``LOBTree`` size -> signed checkpoint (see checkpoints.py).
 - ``queue``: a ``PendingQueue`` of entries recorded but not yet chained.
+- ``read_heads``: the heads of the read-event files (readstore.py) last anchored into the chain. Whenever
+  the chainer runs and they have moved, it appends a ``reads.anchored`` entry naming them (after the batch,
+  so every change anchors every read before it).
 
 Why a queue and a chainer (no hot spot, no lost entry):
 a hash chain cannot be merged blindly — two transactions appending at once would both take seq N+1 and the
@@ -69,6 +72,10 @@ INDEXES = {"by_uid": "uid", "by_actor": "actor", "by_action": "action", "by_type
 #: Entries per shard: small enough that an append touches only small, warm nodes; large enough that a
 #: read across a long log visits few shards (200 for a million entries).
 SHARD_SIZE = 5_000
+
+#: The entry that anchors the read-event files' heads into the chain, and who writes it.
+ANCHOR_ACTION = "reads.anchored"
+ANCHOR_ACTOR = "links.content.audit"
 
 _chain_lock = threading.Lock()
 _EMPTY = LLSet()
@@ -220,6 +227,7 @@ class AuditLog(Persistent):
         self.last_hash = GENESIS
 
     merkle_size = 0  # logs made before the Merkle tree: rebuild_merkle()
+    read_heads = None  # the read-event heads last anchored into the chain (chain() compares)
 
     def __len__(self) -> int:
         return self.last_seq
@@ -363,7 +371,7 @@ def _flush(txn) -> None:
     txn.set_data(_BUFFER, None)
     for log, entries in (buffer or {}).values():
         log.queue.add(new_token(), tuple(entries))
-        txn.addAfterCommitHook(_chain_after_commit, (log,))
+        txn.addAfterCommitHook(chain_after_commit, (log,))
 
 
 def flush_now(txn=None) -> None:
@@ -371,7 +379,8 @@ def flush_now(txn=None) -> None:
     _flush(txn or transaction.get())
 
 
-def _chain_after_commit(ok: bool, log: AuditLog) -> None:
+def chain_after_commit(ok: bool, log: AuditLog) -> None:
+    """After-commit hook: run the chainer (queued batches, moved read-event heads) in its own transaction."""
     if not ok or log._p_jar is None:
         return
     chain_in_own_transaction(log._p_jar.db(), log._p_oid, every=checkpoint_every())
@@ -398,19 +407,47 @@ def chain(log: AuditLog, checkpoint=None, every: int | None = None) -> int:
     :returns: number of entries chained
     """
     batches = log.queue.batches
-    if not batches:
+    heads = read_heads_moved(log)
+    if not batches and heads is None:
         return 0
     every = max(1, every or log.checkpoint_every)
     count = 0
-    for token in sorted(batches):
-        for entry in batches[token]:
+    anchor = () if heads is None else (anchor_entry(heads),)
+    for entries in (*(batches[token] for token in sorted(batches)), anchor):
+        for entry in entries:
             log.append_chained(entry)
             count += 1
             if checkpoint is not None and log.last_seq % every == 0:
                 checkpoint(log)
-    log.queue.batches = {}
-    log.queue._p_changed = True
+    if heads is not None:
+        log.read_heads = heads
+    if batches:
+        log.queue.batches = {}
+        log.queue._p_changed = True
     return count
+
+
+def read_heads_moved(log) -> dict | None:
+    """The read-event chains' heads if they moved since the last anchor, else None."""
+    site_id = getattr(log, "site_id", "")
+    if not site_id:
+        return None
+    heads = readstore.heads(site_id)
+    return heads if heads and heads != dict(log.read_heads or {}) else None
+
+
+def anchor_entry(heads: dict) -> dict:
+    """The ``reads.anchored`` entry: the read-event chains' heads written into the ZODB chain, so that
+    cutting, rewriting or deleting read-event files up to them is named by verification (#15)."""
+    return {
+        "timestamp": now_iso(),
+        "actor": ANCHOR_ACTOR,
+        "action": ANCHOR_ACTION,
+        "details": {"heads": heads},
+        "uid": "",
+        "path": "",
+        "portal_type": "",
+    }
 
 
 def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = None, seal: bool = False) -> int:
@@ -451,3 +488,11 @@ def chain_in_own_transaction(db, oid, attempts: int = 3, every: int | None = Non
             return 0
         finally:
             conn.close()
+
+
+# Every Zope Undo must leave an audit entry (undo.py); wrapping DB.undoMultiple once, when the log's module
+# is first imported (at ZCML load, through the subscribers), is the one hook that covers the ZMI,
+# manage_undo_transactions and scripts alike.
+from links.content.audit import undo  # noqa: E402
+
+undo.install()

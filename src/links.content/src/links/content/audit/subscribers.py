@@ -110,18 +110,24 @@ def sharing_changed(obj, event):
     )
 
 
+#: Types whose transition comments stay out of the trail although the record is not confidential.
+PRIVATE_COMMENTS = ("DeclarationOfInterest",)
+
+
 def workflow_transition(obj, event):
     if _site() is None or event.action is None:
         return
     workflow = getattr(event.workflow, "id", "")
     history = (getattr(obj, "workflow_history", {}) or {}).get(workflow) or ({},)
     last = history[-1]
-    details = {
-        "workflow": workflow,
-        "transition": event.action,
-        "state": last.get("review_state"),
-        "comment": last.get("comments", ""),
-    }
+    details = {"workflow": workflow, "transition": event.action, "state": last.get("review_state")}
+    # A comment is free text: on confidential records and declarations (whose domain events drop it too)
+    # it may be personal, and the trail is immutable and read by council auditors. Say only that one was
+    # given (review finding 7d).
+    if IConfidentialRecord.providedBy(obj) or getattr(obj, "portal_type", "") in PRIVATE_COMMENTS:
+        details["commented"] = bool(last.get("comments"))
+    else:
+        details["comment"] = last.get("comments", "")
     api.record("workflow.transition", obj, details, actor=last.get("actor"))
 
 

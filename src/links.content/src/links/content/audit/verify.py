@@ -14,6 +14,7 @@ from links.content.audit import readstore
 from links.content.audit.checkpoints import check
 from links.content.audit.encoding import GENESIS
 from links.content.audit.encoding import canonical
+from links.content.integrity import decode
 
 PREV_KEY = '"prev_hash":"'
 
@@ -46,12 +47,14 @@ def verify_chain(log, public_key=None, key_for=None) -> dict:
     }
     sha256 = hashlib.sha256
     prev, expected = GENESIS, 1
-    tree, leaf = merkle.CompactRange(), merkle.leaf_hash
+    tree = merkle.CompactRange()
+    append = tree.append
     sizes, roots = {s for s, c in log.checkpoints.items() if "size" in c}, {}
     for seq, (body, stored) in log.entries.items():
         if seq != expected:
             return _broken(result, "zodb", expected, f"entry {expected} is missing (next entry is {seq})")
-        if sha256(body.encode("utf-8")).hexdigest() != stored:
+        raw = body.encode("utf-8")
+        if sha256(raw).hexdigest() != stored:
             return _broken(result, "zodb", seq, "the entry's content does not match its hash (altered)")
         # The top-level "prev_hash" is the last one in the canonical body: the keys that follow it (seq,
         # timestamp, uid) hold a number and two strings, which cannot contain an unescaped quote. So no
@@ -67,7 +70,7 @@ def verify_chain(log, public_key=None, key_for=None) -> dict:
                 f"(entry {seq - 1} or {seq} was altered or replaced)",
             )
         prev, expected = stored, seq + 1
-        tree.append(leaf(body))
+        append(sha256(b"\x00" + raw).digest())  # the RFC 9162 leaf (merkle.leaf_hash), encoded once
         if seq in sizes:
             roots[seq] = tree.root()
     result["entries"] = expected - 1
@@ -163,11 +166,51 @@ def _indexed_beyond_head(log) -> int | None:
     return None
 
 
-def verify_readstore(site_id: str) -> dict:
-    """Verify the read-event files of a site (same rules as the ZODB chain)."""
+def last_anchor(log) -> tuple[int, dict] | None:
+    """The newest ``reads.anchored`` entry of the chain: (its seq, the heads it anchors), or None."""
+    from links.content.audit.storage import ANCHOR_ACTION
+
+    seqs = log.matching({"action": ANCHOR_ACTION}) if log is not None else None
+    for seq in reversed(list(seqs or ())):
+        stored = log.entries.get(seq)
+        if stored is not None:
+            return seq, (decode(stored[0]).get("details") or {}).get("heads") or {}
+    return None
+
+
+def verify_readstore(site_id: str, anchor: tuple[int, dict] | None = None) -> dict:
+    """Verify the read-event files of a site (same rules as the ZODB chain) against the heads the ZODB
+    chain anchored last, so a cut, rewritten or deleted tail up to the anchor is named.
+
+    :param anchor: ``last_anchor(log)``: (seq of the anchoring entry, {instance: {"seq", "hash"}})
+    """
     result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "store": "files"}
-    prev, expected = GENESIS, 1
-    for entry in readstore.read(site_id):
+    groups = readstore.chains(readstore.audit_path(site_id))
+    anchored_at, heads = anchor or (None, {})
+    for instance in sorted(set(groups) | set(heads)):
+        found = check_read_chain(readstore.read_files(groups.get(instance, ())), heads.get(instance))
+        result["entries"] += found["entries"]
+        if not found["ok"]:
+            name = f"read-event chain {instance!r}" if instance else "read-event files"
+            reason = found["reason"]
+            if found.get("anchored"):
+                reason += f" (anchored by ZODB entry {anchored_at})"
+            return _broken(result, "files", found["broken_seq"], f"{name}: {reason}")
+    if anchor is None:
+        result["unanchored"] = "no reads.anchored entry in the chain: a cut tail of the files is not provable"
+    return result
+
+
+def check_read_chain(entries, head: dict | None = None) -> dict:
+    """Check one read-event chain (entries in order) and that it reaches the anchored ``head``.
+
+    Shared with the offline verifier (``links-verify log --reads``): standard library only.
+    :returns: ``{"ok", "entries", "broken_seq", "reason", "anchored"}``
+    """
+    result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "anchored": False}
+    prev, expected, hashes = GENESIS, 1, {}
+    want = (head or {}).get("seq")
+    for entry in entries:
         if "_line" in entry:
             return _broken(
                 result, "files", expected, f"line of entry {expected} in {entry['_file']} is not JSON"
@@ -179,6 +222,24 @@ def verify_readstore(site_id: str) -> dict:
             return _broken(result, "files", seq, "the entry's content does not match its hash (altered)")
         if entry.get("prev_hash") != prev:
             return _broken(result, "files", seq, f"prev_hash does not match the hash of entry {seq - 1}")
+        if seq == want:
+            hashes[seq] = entry["hash"]
         prev, expected = entry["hash"], seq + 1
     result["entries"] = expected - 1
+    if head:
+        result["anchored"] = True
+        if not isinstance(want, int) or want < 0:
+            return _broken(result, "files", None, "the anchored head is unreadable")
+        if expected - 1 < want:
+            return _broken(
+                result,
+                "files",
+                expected,
+                f"the files end at entry {expected - 1} but entries up to {want} were anchored "
+                "(the tail was cut, or day files deleted)",
+            )
+        if want and hashes.get(want) != head.get("hash"):
+            return _broken(
+                result, "files", want, f"entry {want} is not the one anchored (rewritten and re-hashed)"
+            )
     return result

@@ -251,6 +251,8 @@ SIGNERS = ["chair", "member1", "member2", "member3", "member5", "member6", "memb
 
 
 def _constitution(portal) -> None:
+    from links.content.audit.witness import witness_later
+
     if "constitution" in portal:
         return
     repository = api.portal.get_tool("portal_repository")
@@ -270,8 +272,10 @@ def _constitution(portal) -> None:
         else:
             constitution.version_label = label
             constitution.terms_of_reference = _html(terms)
-        # Each version is kept in CMFEditions (the history shows how the text developed).
+        # Each version is kept in CMFEditions (the history shows how the text developed), and witnessed
+        # in the audit trail like every saved version (verification names a version without its witness).
         repository.save(constitution, comment=f"Version {label}")
+        witness_later(constitution)
     api.content.transition(constitution, transition="propose")
     _sign_off(constitution, SIGNERS)
 

@@ -8,11 +8,17 @@ from links.content.audit.exceptions import InvalidProofRequest
 
 
 class AuditProofGet(Service):
+    #: the parameter without which there is nothing to prove, and what it is
+    required = ("seq", "the seq of the entry to prove")
+
+    def prove(self, form: dict) -> dict:
+        return api.inclusion_proof(form["seq"], form.get("size"), site=self.context)
+
     def reply(self):
-        form = self.request.form
-        if "seq" not in form:
-            raise BadRequest("'seq' is required: the seq of the entry to prove")
+        name, meaning = self.required
+        if name not in self.request.form:
+            raise BadRequest(f"'{name}' is required: {meaning}")
         try:
-            return api.inclusion_proof(form["seq"], form.get("size"), site=self.context)
+            return self.prove(self.request.form)
         except InvalidProofRequest as error:
             raise BadRequest(str(error)) from None
