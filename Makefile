@@ -112,6 +112,15 @@ rotate-keys: ## Replace the seal key and PDF certificate of SITE_ID (audited): m
 verify-audit: ## Verify the audit trail of SITE_ID (chains, checkpoints, witnessed versions and signatures)
 	./scripts/site.sh run scripts/verify_audit.py $(SITE_ID)
 
+.PHONY: backup
+backup: ## Back up database, blobs, keys and audit folder into BACKUP_ROOT/<date> (default var/backups) with a SHA-256 manifest
+	./scripts/backup.sh backup $(BACKUP_ROOT)
+
+.PHONY: restore
+restore: ## Restore a backup into the stopped deployment: make restore BACKUP=var/backups/<date>
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<date>"; exit 2; }
+	./scripts/backup.sh restore "$(BACKUP)"
+
 .PHONY: bench
 bench: ## Print benchmark figures: install, site creation and start-up times first
 	./scripts/bench.sh
