@@ -104,21 +104,37 @@ def verify_chain(log, public_key=None) -> dict:
 
 
 def verify_readstore(site_id: str) -> dict:
-    """Verify the read-event files of a site (same rules as the ZODB chain)."""
-    result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "store": "files"}
-    prev, expected = GENESIS, 1
-    for entry in readstore.read(site_id):
-        if "_line" in entry:
-            return _broken(
-                result, "files", expected, f"line of entry {expected} in {entry['_file']} is not JSON"
-            )
-        seq = entry.get("seq")
-        if seq != expected:
-            return _broken(result, "files", expected, f"entry {expected} is missing (next entry is {seq})")
-        if hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest() != entry.get("hash"):
-            return _broken(result, "files", seq, "the entry's content does not match its hash (altered)")
-        if entry.get("prev_hash") != prev:
-            return _broken(result, "files", seq, f"prev_hash does not match the hash of entry {seq - 1}")
-        prev, expected = entry["hash"], seq + 1
-    result["entries"] = expected - 1
+    """Verify the read-event files of a site: every instance's chain (same rules as the ZODB chain).
+
+    ``entries`` counts all instances; ``instances`` maps each instance id to its entries and head hash;
+    a broken chain's reason names its instance.
+    """
+    result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "store": "files", "instances": {}}
+    for instance in readstore.instances(readstore.audit_dir(site_id)):
+        label = f"instance {instance!r}: " if instance else ""
+        prev, expected = GENESIS, 1
+        for entry in readstore.read(site_id, instance):
+            if "_line" in entry:
+                return _broken(
+                    result,
+                    "files",
+                    expected,
+                    f"{label}line of entry {expected} in {entry['_file']} is not JSON",
+                )
+            seq = entry.get("seq")
+            if seq != expected:
+                return _broken(
+                    result, "files", expected, f"{label}entry {expected} is missing (next entry is {seq})"
+                )
+            if hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest() != entry.get("hash"):
+                return _broken(
+                    result, "files", seq, f"{label}the entry's content does not match its hash (altered)"
+                )
+            if entry.get("prev_hash") != prev:
+                return _broken(
+                    result, "files", seq, f"{label}prev_hash does not match the hash of entry {seq - 1}"
+                )
+            prev, expected = entry["hash"], seq + 1
+        result["instances"][instance] = {"entries": expected - 1, "head": prev}
+        result["entries"] += expected - 1
     return result
