@@ -73,6 +73,7 @@ handover-keygen: ## Successor: make an age key pair to receive an encrypted arch
 .PHONY: test
 test: install ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
 	./scripts/system-deps.sh test
+	./scripts/system-deps.sh cluster
 	bin/pytest tests $(PYTEST_ARGS)
 
 RUFF := $(VENV)/bin/ruff
@@ -111,6 +112,15 @@ rotate-keys: ## Replace the seal key and PDF certificate of SITE_ID (audited): m
 .PHONY: verify-audit
 verify-audit: ## Verify the audit trail of SITE_ID (chains, checkpoints, witnessed versions and signatures)
 	./scripts/site.sh run scripts/verify_audit.py $(SITE_ID)
+
+.PHONY: start-cluster
+start-cluster: ## RelStorage build only: CLIENTS Zope clients (default 2) on PostgreSQL behind HAProxy on the configured address
+	./scripts/system-deps.sh cluster
+	SITE_ID=$(SITE_ID) DEMO=$(DEMO) ./scripts/cluster.sh start $(or $(CLIENTS),2)
+
+.PHONY: stop-cluster
+stop-cluster: ## Stop the clients and HAProxy that 'make start-cluster' started
+	./scripts/cluster.sh stop
 
 .PHONY: backup
 backup: ## Back up database, blobs, keys and audit folder into BACKUP_ROOT/<date> (default var/backups) with a SHA-256 manifest

@@ -6,7 +6,7 @@ SITE_ID=${SITE_ID:-links}
 START_TIMEOUT=${START_TIMEOUT:-180}
 # The configuration file a buildout-generated control script passes with -C (or -w).
 conf_of() { grep -oE "[\"']$1[\"'], '[^']*'" "$2" | head -1 | sed "s/.*, '\\(.*\\)'/\\1/"; }
-ZEO_CONF=$(conf_of -C "$BIN/zeoserver")
+ZEO_CONF=$(conf_of -C "$BIN/zeoserver" 2>/dev/null || true)
 WSGI_INI=$(conf_of -w "$BIN/instance")
 
 zeo() { "$BIN/zeoserver" "$@"; }
