@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Backups that restore: the database and blobs, the keys folder and the audit folder, in one dated folder
-# with a SHA-256 manifest.
+# with a SHA-256 manifest. ZEO/FileStorage: repozo and a copy of the blobs; RelStorage (profiles/
+# relstorage.cfg, blobs in the database): pg_dump of the database (restored with pg_restore).
 #   scripts/backup.sh backup [ROOT]    into ROOT/<UTC date and time>/ (default var/backups); the site may run
 #   scripts/backup.sh restore FOLDER   into a stopped deployment; refuses a backup without its audit or
 #                                      keys folder, or whose manifest does not match its files
@@ -16,11 +17,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deployment.sh
 
-DATA_FS=$(zeo_storage path)
-BLOBS=$(zeo_storage blob-dir)
+DATA_FS= BLOBS= DBNAME=
+if grep -q '<relstorage>' "$ZOPE_CONF"; then
+    DBNAME=$(grep -o "dbname='[^']*'" "$ZOPE_CONF" | head -1 | cut -d"'" -f2)
+    PGHOST=${PGHOST:-$(grep -o "host='[^']*'" "$ZOPE_CONF" | head -1 | cut -d"'" -f2)}
+    PGUSER=${PGUSER:-$(grep -o "user='[^']*'" "$ZOPE_CONF" | head -1 | cut -d"'" -f2)}
+    export PGHOST PGUSER
+else
+    DATA_FS=$(zeo_storage path)
+    BLOBS=$(zeo_storage blob-dir)
+fi
 KEYS=$(zope_env LINKS_KEYS_DIR)
 AUDIT=$(zope_env LINKS_AUDIT_DIR)
 MANIFEST=SHA256SUMS
+# The clients of scripts/cluster.sh (var/cluster/clientN/instance).
+cluster_running() {
+    local script
+    for script in "$(dirname "$KEYS")"/cluster/client*/instance; do
+        [ -x "$script" ] && "$script" status 2>/dev/null | grep -q 'program running' && return 0
+    done
+    return 1
+}
 
 die() {
     echo "$*" >&2
@@ -41,18 +58,23 @@ backup() {
     if [ -d "$AUDIT" ]; then
         (cd "$AUDIT" && find . -name zodb-head.json -exec cp --parents {} "$target.partial/heads/" \;)
     fi
-    # 2. The database: a full repozo backup (consistent while ZEO serves it).
-    mkdir -p "$target.partial/filestorage"
-    "$BIN/repozo" -B -F -z -r "$target.partial/filestorage" -f "$DATA_FS"
-    # 3. Blobs, 4. read-event files, 5. keys (modes kept: keys stay readable by their owner only).
-    cp -a "$BLOBS" "$target.partial/blobstorage"
+    # 2. The database: a full repozo backup (consistent while ZEO serves it), or pg_dump (one snapshot).
+    if [ -n "$DBNAME" ]; then
+        pg_dump -Fc -f "$target.partial/database.pgdump" "$DBNAME"
+    else
+        mkdir -p "$target.partial/filestorage"
+        "$BIN/repozo" -B -F -z -r "$target.partial/filestorage" -f "$DATA_FS"
+        # 3. Blobs (RelStorage keeps them in the database).
+        cp -a "$BLOBS" "$target.partial/blobstorage"
+    fi
+    # 4. Read-event files, 5. keys (modes kept: keys stay readable by their owner only).
     [ -d "$AUDIT" ] && cp -a "$AUDIT" "$target.partial/audit" || mkdir -p "$target.partial/audit"
     (cd "$target.partial/heads" && find . -name zodb-head.json -exec cp {} "../audit/{}" \;)
     rm -rf "$target.partial/heads"
     [ -d "$KEYS" ] || die "The keys folder $KEYS does not exist: nothing to sign with, refusing a backup without it."
     cp -a "$KEYS" "$target.partial/keys"
-    printf '{"created": "%s", "storage": "filestorage", "data_fs": "%s", "keys": "%s", "audit": "%s"}\n' \
-        "$stamp" "$DATA_FS" "$KEYS" "$AUDIT" >"$target.partial/backup.json"
+    printf '{"created": "%s", "storage": "%s", "keys": "%s", "audit": "%s"}\n' \
+        "$stamp" "${DBNAME:+relstorage:$DBNAME}${DATA_FS:+filestorage:$DATA_FS}" "$KEYS" "$AUDIT" >"$target.partial/backup.json"
     (cd "$target.partial" && find . -type f ! -name "$MANIFEST" -print0 | sort -z | xargs -0 sha256sum >"$MANIFEST")
     mv "$target.partial" "$target"
     echo "Backup in $target ($(du -sh "$target" | cut -f1))."
@@ -66,28 +88,39 @@ restore() {
     [ -f "$source/$MANIFEST" ] || die "Refusing: $source has no manifest ($MANIFEST)."
     [ -d "$source/audit" ] || die "Refusing: $source has no audit folder (the audit trail's read events and heads)."
     [ -d "$source/keys" ] || die "Refusing: $source has no keys folder (without it no seal or signature verifies)."
-    [ -d "$source/filestorage" ] || die "Refusing: $source has no database (filestorage/)."
+    if [ -n "$DBNAME" ]; then
+        [ -f "$source/database.pgdump" ] || die "Refusing: $source has no database (database.pgdump)."
+    else
+        [ -d "$source/filestorage" ] || die "Refusing: $source has no database (filestorage/)."
+    fi
     local listed actual
     listed=$(cut -c67- "$source/$MANIFEST" | sort)
     actual=$(cd "$source" && find . -type f ! -name "$MANIFEST" | sort)
     [ "$listed" = "$actual" ] || die "Refusing: the files in $source are not the ones its manifest lists (added or removed)."
     (cd "$source" && sha256sum --quiet -c "$MANIFEST") >/dev/null 2>&1 ||
         die "Refusing: a file in $source does not match its SHA-256 in the manifest: $(cd "$source" && sha256sum --quiet -c "$MANIFEST" 2>&1 | head -3 | tr '\n' ' ')"
-    if zeo_running || instance_running; then
+    if { [ -n "$ZEO_CONF" ] && zeo_running; } || instance_running || cluster_running; then
         die "Refusing: the deployment is running. Stop it first (make stop), then restore."
     fi
-    local aside
-    aside=$(dirname "$DATA_FS")/../pre-restore-$(date -u +%Y-%m-%dT%H%M%SZ)
+    local aside names=(keys audit)
+    aside=$(dirname "$KEYS")/pre-restore-$(date -u +%Y-%m-%dT%H%M%SZ)
     mkdir -p "$aside"
     aside=$(cd "$aside" && pwd)
-    # The database: recovered next to the old one, then swapped in (its index and lock files go too).
-    "$BIN/repozo" -R -r "$source/filestorage" -o "$DATA_FS.restoring"
-    for suffix in "" .index .tmp .lock; do
-        [ -e "$DATA_FS$suffix" ] && mv "$DATA_FS$suffix" "$aside/"
-    done
-    mv "$DATA_FS.restoring" "$DATA_FS"
+    if [ -n "$DBNAME" ]; then
+        # The database as it was: the current one is kept as a dump beside what else the restore replaces.
+        pg_dump -Fc -f "$aside/database.pgdump" "$DBNAME"
+        pg_restore --clean --if-exists --single-transaction -d "$DBNAME" "$source/database.pgdump"
+    else
+        # The database: recovered next to the old one, then swapped in (its index and lock files go too).
+        "$BIN/repozo" -R -r "$source/filestorage" -o "$DATA_FS.restoring"
+        for suffix in "" .index .tmp .lock; do
+            [ -e "$DATA_FS$suffix" ] && mv "$DATA_FS$suffix" "$aside/"
+        done
+        mv "$DATA_FS.restoring" "$DATA_FS"
+        names+=(blobstorage)
+    fi
     local name folder
-    for name in blobstorage keys audit; do
+    for name in "${names[@]}"; do
         case $name in blobstorage) folder=$BLOBS ;; keys) folder=$KEYS ;; audit) folder=$AUDIT ;; esac
         [ -e "$folder" ] && mv "$folder" "$aside/$name"
         mkdir -p "$(dirname "$folder")"

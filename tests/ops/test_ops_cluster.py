@@ -125,3 +125,37 @@ def test_two_processes_writing_at_once_keep_references_and_the_audit_chain(clust
     created = json.loads(finished(client_run(cluster, 1, str(jobs / "audit_paths.py"))))
     for item in done:
         assert created.count(item["path"]) == 1, item
+
+
+def test_backup_and_restore_on_postgresql(cluster, tmp_path):
+    """The RelStorage drill: pg_dump while the clients serve, a change, stop, pg_restore: as at backup."""
+    backups = tmp_path / "backups"
+    env = cluster["env"]
+
+    def backup_sh(*args):
+        return subprocess.run(
+            [str(REPO / "scripts/backup.sh"), *map(str, args)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    made = backup_sh("backup", backups)
+    assert made.returncode == 0, made.stdout + made.stderr
+    folder = next(backups.iterdir())
+    assert (folder / "database.pgdump").stat().st_size > 0 and (folder / "keys/links").is_dir()
+    assert "./database.pgdump" in (folder / "SHA256SUMS").read_text()
+    refused = backup_sh("restore", folder)
+    assert refused.returncode == 1 and "the deployment is running" in refused.stderr
+    jobs = REPO / "tests/ops/jobs"
+    after = json.loads(finished(client_run(cluster, 1, str(jobs / "concurrent_writes.py"), "late", "1")))
+    assert after["done"][0]["reference"] == f"C-2026-{2 * PER_PROCESS + 1:04d}"
+    cluster_sh(cluster, "stop")
+    restored = backup_sh("restore", folder)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    created = json.loads(finished(client_run(cluster, 1, str(jobs / "audit_paths.py"))))
+    assert "/links/late-0" not in created and "/links/p1-0" in created
+    verified = client_run(cluster, 1, "scripts/verify_audit.py", "links", "--chain-only")
+    out, err = verified.communicate(timeout=300)
+    assert verified.returncode == 0, out + err
