@@ -78,6 +78,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 .PHONY: test
 test: install node_modules/.package-lock.json ## Run the whole test suite (installs chromium and poppler-utils for browser and PDF tests)
 	./scripts/system-deps.sh test
+	./scripts/system-deps.sh cluster
 	bin/pytest tests $(PYTEST_ARGS)
 
 RUFF := $(VENV)/bin/ruff
@@ -110,7 +111,7 @@ reminders: ## Send the daily statutory-clock reminders for SITE_ID (run it from 
 
 .PHONY: audit-checkpoint
 audit-checkpoint: ## Sign a checkpoint of SITE_ID's audit trail and e-mail it to the witnesses (cron, daily)
-	bin/instance run scripts/audit_checkpoint.py $(SITE_ID)
+	./scripts/site.sh run scripts/audit_checkpoint.py $(SITE_ID)
 
 .PHONY: rotate-keys
 rotate-keys: ## Replace the seal key and PDF certificate of SITE_ID (audited): make rotate-keys REASON="..."
@@ -120,6 +121,24 @@ rotate-keys: ## Replace the seal key and PDF certificate of SITE_ID (audited): m
 .PHONY: verify-audit
 verify-audit: ## Verify the audit trail of SITE_ID (chains, checkpoints, witnessed versions and signatures)
 	./scripts/site.sh run scripts/verify_audit.py $(SITE_ID)
+
+.PHONY: start-cluster
+start-cluster: ## RelStorage build only: CLIENTS Zope clients (default 2) on PostgreSQL behind HAProxy on the configured address
+	./scripts/system-deps.sh cluster
+	SITE_ID=$(SITE_ID) DEMO=$(DEMO) ./scripts/cluster.sh start $(or $(CLIENTS),2)
+
+.PHONY: stop-cluster
+stop-cluster: ## Stop the clients and HAProxy that 'make start-cluster' started
+	./scripts/cluster.sh stop
+
+.PHONY: backup
+backup: ## Back up database, blobs, keys and audit folder into BACKUP_ROOT/<date> (default var/backups) with a SHA-256 manifest
+	./scripts/backup.sh backup $(BACKUP_ROOT)
+
+.PHONY: restore
+restore: ## Restore a backup into the stopped deployment: make restore BACKUP=var/backups/<date>
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<date>"; exit 2; }
+	./scripts/backup.sh restore "$(BACKUP)"
 
 .PHONY: bench
 bench: ## Print benchmark figures: install, site creation and start-up times first

@@ -1,11 +1,11 @@
 """Sign a checkpoint of the audit trail and e-mail it to the witnesses (at least daily, from cron).
 
-Run with: bin/instance run scripts/audit_checkpoint.py [site-id]   (or: make audit-checkpoint SITE_ID=links)
+Run with: make audit-checkpoint SITE_ID=links (a further ZEO client: the site may be running)
 
 Chains whatever is still queued, anchors the read-event files' head into the chain, signs the Merkle root
 with the site key (with an RFC 3161 token when a TSA is configured) and, after the commit, e-mails the
 checkpoint to the witnesses (registry ``links.content.audit.witnesses``). Cron, daily at 06:30:
-    30 6 * * * cd /srv/links && bin/instance run scripts/audit_checkpoint.py links >>var/log/audit.log 2>&1
+    30 6 * * * cd /srv/links && make audit-checkpoint SITE_ID=links >>var/log/audit.log 2>&1
 Exit status: 0 signed, 1 no site or nothing to sign.
 """
 

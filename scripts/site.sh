@@ -10,22 +10,7 @@
 # configuration files are the ones those scripts name (the tests use a deployment of their own this way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${LINKS_BIN:-bin}
-SITE_ID=${SITE_ID:-links}
-START_TIMEOUT=${START_TIMEOUT:-180}
-# The configuration file a buildout-generated control script passes with -C (or -w).
-conf_of() { grep -oE "[\"']$1[\"'], '[^']*'" "$2" | head -1 | sed "s/.*, '\\(.*\\)'/\\1/"; }
-ZEO_CONF=$(conf_of -C "$BIN/zeoserver")
-WSGI_INI=$(conf_of -w "$BIN/instance")
-
-zeo() { "$BIN/zeoserver" "$@"; }
-instance() { "$BIN/instance" "$@"; }
-# The ZEO address as the server's configuration states it (a Unix socket path or host:port).
-zeo_address() { awk '/^<zeo>/ {inside=1} inside && $1 == "address" {print $2; exit}' "$ZEO_CONF"; }
-http_port() { awk -F'[: ]+' '$1 ~ /^(listen|fast-listen)$/ {print $NF; exit}' "$WSGI_INI"; }
-
-zeo_running() { zeo status 2>/dev/null | grep -q 'program running'; }
-instance_running() { instance status 2>/dev/null | grep -q 'program running'; }
+source scripts/deployment.sh
 
 zeo_reachable() {
     local address

@@ -4,11 +4,17 @@
 #   test:    also Chromium (browser tests, driven by Playwright via executable_path) and
 #            poppler-utils (pdfsig verifies our signed PDFs in tests), npm (axe-core for the
 #            browser tests' accessibility checks, pinned in package.json)
+#   cluster: HAProxy and the PostgreSQL client tools (make start-cluster, the cluster tests)
 # Without root or apt-get it stops and says exactly what to install.
 set -euo pipefail
 what=${1:-runtime}
 
 missing=()
+if [ "$what" = cluster ]; then
+    command -v haproxy >/dev/null || missing+=(haproxy)
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    [ ${#missing[@]} -eq 0 ] && exit 0
+fi
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)

@@ -32,6 +32,7 @@ class Deployment:
         # zdaemon runs the server as parts/zeoserver/bin/runzeo, which names the configuration file too.
         ("parts/zeoserver/bin/runzeo", "bin/runzeo"),
         ("bin/instance", "bin/instance"),
+        ("bin/repozo", "bin/repozo"),
     )
 
     def __init__(self, root: Path, port: int | None = None):

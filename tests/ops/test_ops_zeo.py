@@ -10,27 +10,7 @@ import urllib.request
 
 import pytest
 
-from .deployment import Deployment
-from .smtp_sink import SMTPSink
-
 pytestmark = pytest.mark.ops
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    sink = SMTPSink()
-    yield sink
-    sink.shutdown()
-
-
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory, smtp):
-    deployment = Deployment(tmp_path_factory.mktemp("zeo"))
-    try:
-        deployment.started = deployment.site("start", LINKS_SMTP_PORT=smtp.port)
-        yield deployment
-    finally:
-        deployment.stop()
 
 
 def get(url: str) -> tuple[int, str]:
@@ -48,7 +28,8 @@ def test_start_serves_the_themed_site_and_says_where(deployment):
     assert "Zope client: running" in deployment.site("status").stdout
 
 
-def test_jobs_run_while_the_site_is_up(deployment, smtp, tmp_path):
+def test_jobs_run_while_the_site_is_up(deployment, tmp_path):
+    smtp = deployment.smtp
     # Each would stop with "Couldn't lock Data.fs.lock" against a FileStorage held by the server.
     assert "already there" in deployment.run("create_site.py", SITE_ID="links").stdout
     reminders = deployment.run("send_reminders.py", "links")

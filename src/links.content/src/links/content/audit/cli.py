@@ -134,7 +134,7 @@ def _reads(directory: Path, anchor, findings: list, notes: list) -> None:
         )
     for instance in sorted(set(groups) | set(heads)):
         found = check_read_chain(read_files(groups.get(instance, ())), heads.get(instance))
-        name = f"read-event chain {instance!r}" if instance else "read-event files"
+        name = f"instance {instance!r}" if instance else "read-event files"
         if not found["ok"]:
             where = f" (anchored by trail entry {anchored_at})" if found["anchored"] else ""
             findings.append(f"{name}: BROKEN at entry {found['broken_seq']}: {found['reason']}{where}")

@@ -2,7 +2,12 @@
 
 Views of confidential records and failed logins happen on read requests; writing them to the ZODB would
 turn every read into a write contending for the same objects. They go to ``$LINKS_AUDIT_DIR/<site>/``
-(default: ``audit`` next to ``$LINKS_KEYS_DIR``), one file per UTC day ``reads-YYYY-MM-DD.jsonl``.
+(default: ``audit`` next to ``$LINKS_KEYS_DIR``), one file per UTC day and instance:
+``reads-<instance id>-YYYY-MM-DD.jsonl``, the instance id from ``$LINKS_INSTANCE_ID`` (buildout sets it per
+Zope client). Each instance keeps its own chain, so processes on several machines sharing the folder never
+append to one file (a lock on a shared network folder is not to be trusted); verification checks every
+instance's chain. Without ``$LINKS_INSTANCE_ID`` (and for files written before 1.1) the files are
+``reads-YYYY-MM-DD.jsonl``, the chain of instance ``""``.
 
 Each line is the canonical JSON (encoding.py) of an entry *including* its ``hash``; the hash covers the
 entry without ``hash``, exactly as in the ZODB chain. ``seq`` and ``prev_hash`` continue across files, so
@@ -24,7 +29,12 @@ from links.content.integrity import sha256_hex as digest
 
 _lock = threading.Lock()
 #: ``reads-YYYY-MM-DD.jsonl`` (one chain), or ``reads-<instance>-YYYY-MM-DD.jsonl`` (one chain per instance).
-_FILE = re.compile(r"^reads-(?:(?P<instance>[A-Za-z0-9_.-]+?)-)?(?P<day>\d{4}-\d{2}-\d{2})\.jsonl$")
+_FILE = re.compile(r"^reads-(?:(?P<instance>[A-Za-z0-9_.-]+)-)?(?P<day>\d{4}-\d{2}-\d{2})\.jsonl$")
+
+
+def instance_id() -> str:
+    """This process's instance id (``$LINKS_INSTANCE_ID``, made safe for a file name; "" if unset)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", os.environ.get("LINKS_INSTANCE_ID", "").strip())
 
 
 def audit_path(site_id: str) -> Path:
@@ -63,23 +73,28 @@ def move_aside(site_id: str) -> Path | None:
     return target
 
 
-def files(directory: Path) -> list[Path]:
-    """The day files in chain order."""
-    return sorted(p for p in directory.iterdir() if _FILE.match(p.name))
+def _instance_of(path: Path) -> str | None:
+    match = _FILE.match(path.name)
+    return None if match is None else match.group("instance") or ""
+
+
+def instances(directory: Path) -> list[str]:
+    """The ids of the instances that wrote read events here, sorted ("" first: no instance id)."""
+    return sorted({i for i in map(_instance_of, directory.iterdir()) if i is not None})
+
+
+def files(directory: Path, instance: str | None = None) -> list[Path]:
+    """The day files of one instance in chain order; of every instance (each in chain order) if None."""
+    if instance is None:
+        return [path for name in instances(directory) for path in files(directory, name)]
+    return sorted(p for p in directory.iterdir() if _instance_of(p) == instance)
 
 
 def chains(directory: Path) -> dict[str, list[Path]]:
-    """The day files of each chain, in order: instance name -> files (``""``: the one shared chain)."""
-    found: dict[str, list[Path]] = {}
+    """The day files of each chain, in order: instance name -> files (``""``: files without an instance)."""
     if not directory.is_dir():
-        return found
-    for path in sorted(directory.iterdir(), key=lambda p: p.name):
-        match = _FILE.match(path.name)
-        if match:
-            found.setdefault(match["instance"] or "", []).append(path)
-    for paths in found.values():
-        paths.sort(key=lambda p: _FILE.match(p.name)["day"])
-    return found
+        return {}
+    return {instance: files(directory, instance) for instance in instances(directory)}
 
 
 def heads(site_id: str) -> dict[str, dict]:
@@ -114,8 +129,8 @@ def _last_line(path: Path) -> str | None:
             block *= 4
 
 
-def _head(directory: Path) -> tuple[int, str]:
-    for path in reversed(files(directory)):
+def _head(directory: Path, instance: str) -> tuple[int, str]:
+    for path in reversed(files(directory, instance)):
         line = _last_line(path)
         if line:
             entry = decode(line)
@@ -130,13 +145,15 @@ def append(site_id: str, entry: dict) -> dict:
     :param entry: entry dict with timestamp, actor, action, uid, path, portal_type, details
     """
     directory = audit_dir(site_id)
+    instance = instance_id()
+    prefix = f"reads-{instance}-" if instance else "reads-"
     with _lock, open(directory / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            seq, prev = _head(directory)
+            seq, prev = _head(directory, instance)
             entry = dict(entry, seq=seq + 1, prev_hash=prev)
             entry["hash"] = digest(canonical(entry))
-            path = directory / f"reads-{entry['timestamp'][:10]}.jsonl"
+            path = directory / f"{prefix}{entry['timestamp'][:10]}.jsonl"
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 os.write(fd, (encode(entry) + "\n").encode("utf-8"))
@@ -148,9 +165,10 @@ def append(site_id: str, entry: dict) -> dict:
     return entry
 
 
-def read(site_id: str):
-    """Yield every entry (dicts with hash) in chain order; malformed lines yield ``{"_line": text}``."""
-    yield from read_files(files(audit_dir(site_id)))
+def read(site_id: str, instance: str | None = None):
+    """Yield every entry (dicts with hash) in chain order, instance after instance (one instance's only,
+    if given); malformed lines yield ``{"_line": text, "_file": name}``."""
+    yield from read_files(files(audit_dir(site_id), instance))
 
 
 def read_files(paths):

@@ -184,14 +184,15 @@ def verify_readstore(site_id: str, anchor: tuple[int, dict] | None = None) -> di
 
     :param anchor: ``last_anchor(log)``: (seq of the anchoring entry, {instance: {"seq", "hash"}})
     """
-    result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "store": "files"}
+    result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "store": "files", "instances": {}}
     groups = readstore.chains(readstore.audit_path(site_id))
     anchored_at, heads = anchor or (None, {})
     for instance in sorted(set(groups) | set(heads)):
         found = check_read_chain(readstore.read_files(groups.get(instance, ())), heads.get(instance))
         result["entries"] += found["entries"]
+        result["instances"][instance] = {"entries": found["entries"], "head": found["head"]}
         if not found["ok"]:
-            name = f"read-event chain {instance!r}" if instance else "read-event files"
+            name = f"instance {instance!r}" if instance else "read-event files"
             reason = found["reason"]
             if found.get("anchored"):
                 reason += f" (anchored by ZODB entry {anchored_at})"
@@ -207,7 +208,7 @@ def check_read_chain(entries, head: dict | None = None) -> dict:
     Shared with the offline verifier (``links-verify log --reads``): standard library only.
     :returns: ``{"ok", "entries", "broken_seq", "reason", "anchored"}``
     """
-    result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "anchored": False}
+    result = {"ok": True, "entries": 0, "broken_seq": None, "reason": None, "anchored": False, "head": None}
     prev, expected, hashes = GENESIS, 1, {}
     want = (head or {}).get("seq")
     for entry in entries:
@@ -225,7 +226,7 @@ def check_read_chain(entries, head: dict | None = None) -> dict:
         if seq == want:
             hashes[seq] = entry["hash"]
         prev, expected = entry["hash"], seq + 1
-    result["entries"] = expected - 1
+    result["entries"], result["head"] = expected - 1, (prev if expected > 1 else None)
     if head:
         result["anchored"] = True
         if not isinstance(want, int) or want < 0:
