@@ -31,6 +31,7 @@ from harness import add_test_eggs_to_path  # noqa: E402
 
 add_test_eggs_to_path()
 
+from harness import add_user  # noqa: E402
 from harness import peak_rss_mb  # noqa: E402
 from harness import plone_site  # noqa: E402
 from harness import report  # noqa: E402
@@ -53,18 +54,9 @@ def build(portal):
     from links.content.roles import HOST_STAFF
 
     editors = [f"bench-rep{n}" for n in range(1, EDITORS + 1)]
-    with api.env.adopt_roles(["Manager"]):
-        api.user.create(
-            email="staff@example.org", username="bench-staff", password=PASSWORD, roles=("Member", HOST_STAFF)
-        )
-        for userid in editors:
-            api.user.create(
-                email=f"{userid}@example.org",
-                username=userid,
-                password=PASSWORD,
-                roles=("Member", AUTHORISED_REPRESENTATIVE),
-                properties={"fullname": f"Representative {userid[-1]}"},
-            )
+    add_user("bench-staff", PASSWORD, "Host staff", ("Member", HOST_STAFF))
+    for userid in editors:
+        add_user(userid, PASSWORD, f"Representative {userid[-1]}", ("Member", AUTHORISED_REPRESENTATIVE))
     # Made at the site root by a Manager (the site's folders and their local roles are not what is measured);
     # the reports still get their representatives' Editor role from the site's own subscriber.
     with api.env.adopt_roles(["Manager"]):

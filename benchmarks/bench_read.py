@@ -33,6 +33,8 @@ from harness import add_test_eggs_to_path  # noqa: E402
 
 add_test_eggs_to_path()
 
+from harness import add_governing_body  # noqa: E402
+from harness import add_user  # noqa: E402
 from harness import plone_site  # noqa: E402
 from harness import report  # noqa: E402
 from harness import size  # noqa: E402
@@ -129,7 +131,6 @@ def build(portal):
     from zope.intid.interfaces import IIntIds
     from zope.lifecycleevent import ObjectModifiedEvent
 
-    from links.content.roles import GOVERNING_BODY_MEMBER
     from links.content.signing import api as signing
 
     setRequest(portal.REQUEST)
@@ -137,27 +138,10 @@ def build(portal):
         name: RichTextValue(_html(title, count), "text/html", "text/x-html-safe")
         for name, title, count in TEXTS
     }
+    add_user("rep1", PASSWORD, "Rosa Ellison")
+    add_user(READER, PASSWORD, "A Reader")
+    add_governing_body(MEMBERS, PASSWORD)
     with api.env.adopt_roles(["Manager"]):
-        api.user.create(
-            email="rep1@example.org",
-            username="rep1",
-            password=PASSWORD,
-            properties={"fullname": "Rosa Ellison"},
-        )
-        api.user.create(
-            email="reader@example.org",
-            username=READER,
-            password=PASSWORD,
-            properties={"fullname": "A Reader"},
-        )
-        for userid in MEMBERS:
-            api.user.create(
-                email=f"{userid}@example.org",
-                username=userid,
-                password=PASSWORD,
-                roles=("Member", GOVERNING_BODY_MEMBER),
-                properties={"fullname": f"Member {userid[-1]} of the governing body"},
-            )
         provider = api.content.create(container=portal, type="ServiceProvider", title="Elm Lodge Care Home")
         common = {
             "premises": "Dining room and lounges",

@@ -31,6 +31,8 @@ from harness import add_test_eggs_to_path  # noqa: E402
 
 add_test_eggs_to_path()
 
+from harness import add_governing_body  # noqa: E402
+from harness import add_user  # noqa: E402
 from harness import plone_site  # noqa: E402
 from harness import report  # noqa: E402
 
@@ -52,23 +54,9 @@ def _setup(portal):
     from zope.component import getUtility
     from zope.intid.interfaces import IIntIds
 
-    from links.content.roles import GOVERNING_BODY_MEMBER
-
+    add_user("rep1", PASSWORD, "Rosa Ellison")
+    add_governing_body(MEMBERS, PASSWORD)
     with api.env.adopt_roles(["Manager"]):
-        api.user.create(
-            email="rep1@example.org",
-            username="rep1",
-            password=PASSWORD,
-            properties={"fullname": "Rosa Ellison"},
-        )
-        for userid in MEMBERS:
-            api.user.create(
-                email=f"{userid}@example.org",
-                username=userid,
-                password=PASSWORD,
-                roles=("Member", GOVERNING_BODY_MEMBER),
-                properties={"fullname": f"Member {userid[-1]} of the governing body"},
-            )
         provider = api.content.create(container=portal, type="ServiceProvider", title="Elm Lodge Care Home")
         body = "".join(f"<h3>Observation {i + 1}</h3><p>{FINDING}</p>" for i in range(PARAGRAPHS))
 

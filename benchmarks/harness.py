@@ -74,6 +74,30 @@ def peak_rss_mb():
     return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def add_user(userid, password, fullname=None, roles=("Member",)):
+    """A site user with a full name and site roles, created as a Manager would (plone.api)."""
+    from plone import api
+
+    with api.env.adopt_roles(["Manager"]):
+        return api.user.create(
+            email=f"{userid}@example.org",
+            username=userid,
+            password=password,
+            roles=roles,
+            properties={"fullname": fullname or userid},
+        )
+
+
+def add_governing_body(userids, password):
+    """Governing body members (the role that signs records off), one user each."""
+    from links.content.roles import GOVERNING_BODY_MEMBER
+
+    for number, userid in enumerate(userids, start=1):
+        add_user(
+            userid, password, f"Member {number} of the governing body", ("Member", GOVERNING_BODY_MEMBER)
+        )
+
+
 def _layer_chain(layer):
     """Bases first, each layer once (the order zope.testrunner sets them up)."""
     seen, order = set(), []
