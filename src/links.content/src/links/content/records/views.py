@@ -6,6 +6,7 @@ from Products.Five import BrowserView
 from links.content.records.vocabularies import VISIT_ANNOUNCEMENTS
 from links.content.words import format_date
 from links.content.words import fullname
+from links.content.words import person
 from links.content.words import state_title
 
 
@@ -136,8 +137,15 @@ class FieldsView(_RecordView):
             if vocabulary is not None and value in vocabulary:
                 return {"text": vocabulary.getTerm(value).title}
         if getattr(field, "__name__", None) in self.USER_FIELDS:
-            return {"text": f"{fullname(value)} ({value})"}
+            return {"text": person(value)}
         return {"text": str(value)}
 
-    #: Fields that hold a user id: shown with the person's name.
-    USER_FIELDS = ("member", "representative", "checked_by")
+    #: Fields that hold a user id: shown as the person's name (the id too, for administrators).
+    USER_FIELDS = (
+        "member",
+        "representative",
+        "checked_by",
+        "investigating_officer",
+        "participant_concerned",
+        "lead",
+    )
