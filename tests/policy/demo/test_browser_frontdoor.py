@@ -57,7 +57,8 @@ def test_openness_pages_are_in_the_menu_with_their_titles(functional_portal, pag
     url = functional_portal.absolute_url()
     for name in ("Register of interests", "Disclosure log"):
         page.goto(url)
-        page.locator("#portal-globalnav").get_by_role("link", name=name).click()
+        with page.expect_navigation():
+            page.locator("#portal-globalnav").get_by_role("link", name=name).click()
         assert page.title() == f"{name} — Northbridge Local Involvement Network"
         assert page.locator("#portal-breadcrumbs .active").inner_text().strip() == name
 
@@ -70,3 +71,32 @@ def test_disclosure_log_rows_open_what_was_released(functional_portal, page):
     path = download.value.path()
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "@@complain",
+        "@@ask-for-information",
+        "@@share-your-experience",
+        "@@register-of-interests",
+        "@@disclosure-log",
+    ],
+)
+def test_public_pages_meet_wcag_aa(functional_portal, page, accessible, path):
+    """axe-core: no critical or serious WCAG 2.2 AA violation, at desktop width and at 375 px."""
+    page.goto(f"{functional_portal.absolute_url()}/{path}")
+    accessible(page)
+
+
+def test_the_first_tab_reaches_a_skip_link_to_the_content(functional_portal, page):
+    page.goto(f"{functional_portal.absolute_url()}/@@disclosure-log")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#content")
+    # The next Tab lands in the content (the log's first link), not in the menu.
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('#content')")
