@@ -7,6 +7,8 @@ import pytest
 import transaction
 from plone import api
 
+from .conftest import screenshot
+
 pytestmark = pytest.mark.browser
 
 
@@ -35,6 +37,7 @@ def test_anonymous_visitor_complains_from_the_home_page(functional_portal, page)
     reference = page.locator(".links-reference").inner_text()
     assert re.fullmatch(r"C-\d{4}-\d{4}", reference)
     assert "We will write to acknowledge it by" in page.content()
+    screenshot(page, "public")
     # Nothing of any other case is on the page, and the new case itself is not public.
     content = page.content()
     assert not [other for other in before if other in content]

@@ -2,8 +2,6 @@
 WCAG 2.2 AA checks (desktop and 375 px) on every page of the way (#17)."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 import transaction
@@ -11,18 +9,11 @@ from plone import api
 
 from links.policy.demo.users import DEMO_PASSWORD
 
+from .conftest import screenshot
 from .test_browser_signing import REPORT
 from .test_browser_signing import _presign_all_but_one
 
 pytestmark = pytest.mark.browser
-
-#: Set to a folder to save a screenshot of each journey (the README's pictures: docs/screenshots/).
-SCREENSHOTS = os.environ.get("LINKS_SCREENSHOTS")
-
-
-def _shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
 def _complaint(portal, state):
@@ -41,7 +32,7 @@ def test_member_finds_the_report_awaiting_signature_and_signs_it(functional_port
     page.goto(functional_portal.absolute_url())
     panel = page.locator(".links-role", has_text="Awaiting your signature")
     assert report.Title() in panel.inner_text()
-    _shot(page, "member")
+    screenshot(page, "member")
     accessible(page)
     panel.get_by_role("link", name="Read and sign").first.click()
     page.wait_for_load_state("networkidle")
@@ -69,7 +60,7 @@ def test_officer_acknowledges_sees_deadlines_and_assigns_a_reviewer(
     page.goto(url)
     panel = page.locator(".links-role", has_text="Open cases by due date")
     assert received.Title() in panel.inner_text()
-    _shot(page, "officer")
+    screenshot(page, "officer")
     accessible(page)
     # The deadlines, from the home page and from the menu.
     panel.get_by_role("link", name="All deadlines").click()
@@ -105,7 +96,7 @@ def test_auditor_reads_history_compares_versions_and_verifies_the_trail(
     page.goto(url)
     panel = page.locator(".links-role", has_text="Reading the record")
     assert "History and audit" in panel.inner_text()
-    _shot(page, "auditor")
+    screenshot(page, "auditor")
     accessible(page)
     report = functional_portal.unrestrictedTraverse("reports/visit-homecare-signed")
     page.goto(report.absolute_url())
