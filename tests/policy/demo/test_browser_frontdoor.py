@@ -103,3 +103,30 @@ def test_the_first_tab_reaches_a_skip_link_to_the_content(functional_portal, pag
     # The next Tab lands in the content (the log's first link), not in the menu.
     page.keyboard.press("Tab")
     assert page.evaluate("!!document.activeElement.closest('#content')")
+
+
+def _tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching ``selector`` has the focus, as a keyboard user would."""
+    for _press in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_a_complaint_can_be_made_with_the_keyboard_alone(functional_portal, page):
+    page.goto(f"{functional_portal.absolute_url()}/@@complain")
+    _tab_to(page, "input[name^='form.widgets.about']")
+    page.keyboard.press("Space")
+    _tab_to(page, "textarea[name='form.widgets.details']")
+    page.keyboard.type("Nobody answered the phone at the drop-in.")
+    _tab_to(page, "input[name='form.widgets.complainant_name']")
+    page.keyboard.type("Ravi Chandra")
+    _tab_to(page, "input[name='form.widgets.complainant_phone']")
+    page.keyboard.type("01632 960 555")
+    _tab_to(page, "input[type='checkbox'][name^='form.widgets.consent_to_share']")
+    page.keyboard.press("Space")
+    _tab_to(page, "button[name='form.buttons.send'], input[name='form.buttons.send']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".links-reference").is_visible()
