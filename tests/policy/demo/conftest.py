@@ -3,6 +3,7 @@
 # Each fixture asks for its layer's session fixture as well, so the layer is set up once for the
 # session: module-level test functions would otherwise set it up and tear it down around every test.
 
+import os
 import shutil
 from pathlib import Path
 
@@ -65,6 +66,16 @@ def log_in():
         page.wait_for_load_state("networkidle")
 
     return log_in
+
+
+#: Set LINKS_SCREENSHOTS to a folder to save the journeys' pictures (the README's docs/screenshots/).
+SCREENSHOTS = os.environ.get("LINKS_SCREENSHOTS")
+
+
+def screenshot(page, name: str) -> None:
+    """Save the viewport as ``<name>.png`` in ``LINKS_SCREENSHOTS`` (nothing when it is not set)."""
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
 # axe-core (npm, pinned in package.json; `make test` runs `npm ci`), injected into the page by the test.

@@ -34,3 +34,18 @@ def test_demo_upgrade_dates_what_was_published_without_a_date(portal):
     report.effective_date = None
     assert date_publications(None) == 1
     assert report.effective() == first_public_time(report)
+
+
+def test_reports_are_listed_with_their_states(portal):
+    """A member sees in the list which report waits for signatures (#17)."""
+    from zope.interface import alsoProvides
+
+    from links.content.interfaces import ILinksContentLayer
+
+    alsoProvides(portal.REQUEST, ILinksContentLayer)
+    folder = portal["reports"]
+    assert folder.getLayout() == "records-listing"
+    with api.env.adopt_user(username="chair"):
+        html = folder.restrictedTraverse("@@records-listing")()
+    assert "Awaiting sign-off" in html
+    assert "Published" in html

@@ -16,6 +16,8 @@ from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
+from z3c.form.browser.radio import RadioFieldWidget
+from z3c.form.interfaces import IAddForm
 from z3c.relationfield.schema import RelationChoice
 from zope import schema
 from zope.interface import Invalid
@@ -56,6 +58,21 @@ CASE_FIELDS = (
     "details",
     "participant_concerned",
     "late_reason",
+    "findings",
+    "remedies",
+    "appeal_grounds",
+    "appeal_reasons",
+)
+
+#: Fields filled in after the complaint is logged (investigation, response, appeal): not on the add form.
+LATER_FIELDS = (
+    "investigating_officer",
+    "outcome",
+    "lessons_learned",
+    "response_sent_on",
+    "appeal_requested_on",
+    "appeal_decision",
+    "appeal_decided_on",
     "findings",
     "remedies",
     "appeal_grounds",
@@ -233,6 +250,12 @@ class IComplaint(model.Schema):
         directives.write_permission(**{_name: MODIFY_PERSONAL})
     del _name
     directives.omitted("response_letter", "independent_reviewer")
+    # Logging a complaint asks only what is known when it arrives (#17): the investigation's and the
+    # appeal's fields appear on the edit form at their stage, and choices start empty (radio buttons)
+    # so that nothing is saved by default that nobody chose.
+    directives.omitted(IAddForm, *LATER_FIELDS)
+    directives.widget("how_received", RadioFieldWidget)
+    directives.widget("about", RadioFieldWidget)
 
     @invariant
     def received_plausibly(data):

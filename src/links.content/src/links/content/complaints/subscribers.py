@@ -8,6 +8,7 @@ from zope.event import notify
 
 from links.content.clocks import api as clocks
 from links.content.complaints import api as complaints_api
+from links.content.complaints import messages
 from links.content.complaints import rules
 from links.content.complaints.events import AppealRequested
 from links.content.complaints.events import ComplaintReceived
@@ -56,6 +57,7 @@ def complaint_transitioned(complaint, event):
         # role any permission once the case is closed.
     elif tid == "close":
         complaints_api.write_response_letter(complaint, actor=actor)
+    messages.tell(complaint, tid)
 
 
 def information_request_transitioned(obj, event):

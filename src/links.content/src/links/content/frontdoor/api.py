@@ -101,6 +101,14 @@ def _disown(obj) -> None:
         obj.reindexObjectSecurity()
 
 
+def _file(create, portal_type: str, **fields):
+    """Create a record with ``create(folder, **fields)`` as the system, owned by nobody."""
+    with as_system():
+        obj = create(folder_for(portal_type), **fields)
+        _disown(obj)
+    return obj
+
+
 def submit_complaint(data: dict, address: str, honeypot: str | None = None) -> Receipt:
     """Log a complaint sent through ``@@complain`` (how received: web form; received today).
 
@@ -115,15 +123,14 @@ def submit_complaint(data: dict, address: str, honeypot: str | None = None) -> R
     check(address, honeypot)
     received = today()
     fields = {name: value for name, value in data.items() if value not in (None, "")}
-    with as_system():
-        complaint = complaints_api.create_complaint(
-            folder_for("Complaint"),
-            received=received,
-            how_received="web-form",
-            consent_date=received if fields.get("consent_to_share") else None,
-            **fields,
-        )
-        _disown(complaint)
+    complaint = _file(
+        complaints_api.create_complaint,
+        "Complaint",
+        received=received,
+        how_received="web-form",
+        consent_date=received if fields.get("consent_to_share") else None,
+        **fields,
+    )
     ack = clocks.get(complaint, ACK)
     # The response clock starts at acknowledgement but counts from receipt: its date is known now.
     response = compute(clocks.configured_rules()[RESPONSE], received, extra_days=ack.extra_days).due
@@ -151,18 +158,17 @@ def submit_information_request(data: dict, address: str, honeypot: str | None = 
     check(address, honeypot)
     received = today()
     contact = "\n".join(part for part in (data.get("email"), data.get("postal_address")) if part)
-    with as_system():
-        request = foi_api.create_request(
-            folder_for("FOIRequest"),
-            received=received,
-            summary=data["summary"],
-            requester_name=data["requester_name"],
-            requester_contact=contact,
-            request_text=data["request_text"],
-            preferred_format=data.get("preferred_format") or "standard",
-            preferred_language=data.get("preferred_language") or None,
-        )
-        _disown(request)
+    request = _file(
+        foi_api.create_request,
+        "FOIRequest",
+        received=received,
+        summary=data["summary"],
+        requester_name=data["requester_name"],
+        requester_contact=contact,
+        request_text=data["request_text"],
+        preferred_format=data.get("preferred_format") or "standard",
+        preferred_language=data.get("preferred_language") or None,
+    )
     clock = response_clock(request)
     steps = [f"We received your request on {format_date(received)}."]
     if clock is not None:

@@ -43,6 +43,17 @@ def an_address(value) -> bool:
     return True
 
 
+def format_field(title):
+    """The preferred format (large print, easy read, audio...): made where used, to keep the form's order."""
+    return schema.Choice(title=title, vocabulary=PREFERRED_FORMATS, default="standard", required=True)
+
+
+def language_field():
+    return schema.TextLine(
+        title=_("Your preferred language"), max_length=LINE, default="English", required=False
+    )
+
+
 class IReachable(Interface):
     @invariant
     def can_be_answered(data):
@@ -71,15 +82,8 @@ class IComplain(IReachable):
     )
     complainant_phone = schema.TextLine(title=_("Your telephone number"), max_length=LINE, required=False)
     complainant_address = schema.Text(title=_("Your postal address"), max_length=NOTE, required=False)
-    preferred_format = schema.Choice(
-        title=_("How would you like our letters?"),
-        vocabulary=PREFERRED_FORMATS,
-        default="standard",
-        required=True,
-    )
-    preferred_language = schema.TextLine(
-        title=_("Your preferred language"), max_length=LINE, default="English", required=False
-    )
+    preferred_format = format_field(_("How would you like our letters?"))
+    preferred_language = language_field()
     consent_to_share = schema.Bool(
         title=_(
             "I agree that the network keeps these details and shares them with the people looking into "
@@ -108,15 +112,8 @@ class IAskForInformation(IReachable):
         title=_("Your e-mail address"), max_length=LINE, required=False, constraint=an_address
     )
     postal_address = schema.Text(title=_("Your postal address"), max_length=NOTE, required=False)
-    preferred_format = schema.Choice(
-        title=_("How would you like the answer?"),
-        vocabulary=PREFERRED_FORMATS,
-        default="standard",
-        required=True,
-    )
-    preferred_language = schema.TextLine(
-        title=_("Your preferred language"), max_length=LINE, default="English", required=False
-    )
+    preferred_format = format_field(_("How would you like the answer?"))
+    preferred_language = language_field()
     consent = schema.Bool(
         title=_("I agree that the network keeps my name and contact details to answer this request."),
         required=True,

@@ -163,6 +163,18 @@ def create(portal):
         _declarations(portal, providers)
         _constitution(portal)
         _reports(portal, providers)
+        list_with_states(portal)
+
+
+#: Folders whose records are listed with their states (``@@records-listing``, #17).
+LISTED_WITH_STATES = ("reports", "decisions")
+
+
+def list_with_states(portal) -> None:
+    """Show the reports and decisions with the state each is in (who must sign what)."""
+    for folder_id in LISTED_WITH_STATES:
+        if folder_id in portal.objectIds():
+            portal[folder_id].setLayout("records-listing")
 
 
 def _providers(portal) -> dict:

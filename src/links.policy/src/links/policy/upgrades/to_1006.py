@@ -1,4 +1,5 @@
-"""links.policy:demo 1005 -> 1006: published demo records get the date they were published.
+"""links.policy:demo 1005 -> 1006: published demo records get the date they were published, and the
+reports and decisions are listed with their states.
 
 The demo published its records through ``plone.api``, which sets no effective date, so they showed
 31 December 1969. Each public item without a date gets the time it entered the published state (its
@@ -25,3 +26,10 @@ def date_publications(context) -> int:
         obj.reindexObject(idxs=["effective", "effectiveRange"])
         dated += 1
     return dated
+
+
+def list_with_states(context) -> None:
+    """The demo's reports and decisions folders list each record's state (``@@records-listing``)."""
+    from links.policy.demo.records import list_with_states as set_layouts
+
+    set_layouts(api.portal.get())
