@@ -147,6 +147,10 @@ def _pdf_signatures(data: bytes) -> list[dict] | None:
     return shown
 
 
+#: Page-tree nodes read at most while looking for the verification mark (hostile trees).
+MARK_NODES = 500
+
+
 def _marked_issue(data: bytes) -> str | None:
     """The issue id of a verification mark in the file (its link), if the file carries one."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -154,12 +158,21 @@ def _marked_issue(data: bytes) -> str | None:
     prefix = f"/{PATH}?sha256="
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
-        pages = [reader.root["/Pages"]]
-        seen = 0
-        while pages and seen < MARK_PAGES:
-            node = pages.pop(0)
+        # A hostile page tree may list a node as its own kid (a cycle) or fan out without end: remember
+        # the nodes visited and stop after a fixed number of them, leaves or not.
+        pages = [reader.root.raw_get("/Pages")]
+        visited: set = set()
+        seen = nodes = 0
+        while pages and seen < MARK_PAGES and nodes < MARK_NODES:
+            reference = pages.pop(0)
+            key = (reference.idnum, reference.generation) if hasattr(reference, "idnum") else id(reference)
+            if key in visited:
+                continue
+            visited.add(key)
+            nodes += 1
+            node = reference.get_object() if hasattr(reference, "get_object") else reference
             if "/Kids" in node:
-                pages[:0] = [kid.get_object() for kid in node["/Kids"]]
+                pages[:0] = list(node["/Kids"])[:MARK_NODES]
                 continue
             seen += 1
             for annotation in node.get("/Annots", []) or []:
