@@ -96,6 +96,13 @@ def test_auditor_reads_history_compares_versions_and_verifies_the_trail(
     page.goto(url)
     panel = page.locator(".links-role", has_text="Reading the record")
     assert "History and audit" in panel.inner_text()
+    # The site was sealed when it was created (#15): the panel names the checkpoint and links its page.
+    assert "The audit trail was last sealed at entry" in panel.inner_text()
+    assert (
+        panel.get_by_role("link", name="The latest checkpoint")
+        .get_attribute("href")
+        .endswith("/@@audit-checkpoints")
+    )
     screenshot(page, "auditor")
     accessible(page)
     report = functional_portal.unrestrictedTraverse("reports/visit-homecare-signed")

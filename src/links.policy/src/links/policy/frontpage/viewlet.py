@@ -88,13 +88,13 @@ class FrontPageViewlet(ViewletBase):
 
     def latest_checkpoint(self) -> dict | None:
         """The audit trail's latest sealed checkpoint: entry number and time, in words."""
+        from links.content.audit import checkpoints
         from links.content.audit.storage import get_log
 
-        log = get_log(api.portal.get())
-        if log is None or not len(log.checkpoints):
+        checkpoint = checkpoints.latest(get_log(api.portal.get()))  # the signed Merkle checkpoint (#15)
+        if checkpoint is None:
             return None
-        checkpoint = log.checkpoints[log.checkpoints.maxKey()]
-        return {"seq": checkpoint["seq"], "time": format_datetime(checkpoint["time"], zone=True)}
+        return {"size": checkpoint["size"], "time": format_datetime(checkpoint["time"], zone=True)}
 
     def format_date(self, value) -> str:
         return format_date(value)
