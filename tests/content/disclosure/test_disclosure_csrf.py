@@ -1,4 +1,5 @@
-"""REST writes authenticated by a cookie need JSON and a valid X-CSRF-TOKEN; Basic/Bearer do not (#12)."""
+"""REST writes authenticated by a cookie need JSON and a valid X-CSRF-TOKEN; Basic/Bearer do not, but Basic
+may not come as a cross-site form (#12)."""
 
 import pytest
 import requests
@@ -79,6 +80,21 @@ def test_basic_auth_needs_no_token(records, functional_portal):
 
 
 @pytest.mark.parametrize("endpoint,body", [("@assign-reviewer", ASSIGN), ("@revert", {"version": 0})])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_basic_auth_as_a_cross_site_form_is_refused(records, functional_portal, content_type):
+    """A browser re-sends cached Basic credentials (a ZMI login) with a cross-site form: such a write must
+    not pass because it carries Basic credentials (attacker review)."""
+    url = _pause(records, functional_portal.absolute_url())
+    headers = {"Accept": "application/json"} | ({"Content-Type": content_type} if content_type else {})
+    response = requests.post(
+        url, data='{"reason": "x"}', headers=headers, auth=("officer", PASSWORD), timeout=30
+    )
+    assert response.status_code == 403, response.text
+    assert "Basic" in response.json()["message"]
+    transaction.begin()
+    assert list(clocks.get(records["complaint"], "complaint-acknowledgement").pauses) == []
+
+
 def test_every_write_service_is_covered(browser, records, endpoint, body):
     session, base = browser
     target = records["complaint"].getId()

@@ -6,9 +6,12 @@ request, and ``json_body`` reads a ``text/plain`` body as JSON, so a cross-site 
 enctype="text/plain">`` could POST for a logged-in browser (only SameSite=Lax on the cookie stood in the
 way). Here every state-changing API request (POST, PUT, PATCH, DELETE) that is authenticated by a cookie
 (Plone's ``__ac`` session or a JWT ``auth_token`` cookie) must carry ``Content-Type: application/json`` and
-a valid plone.protect token in the ``X-CSRF-TOKEN`` header (``GET <site>/@csrf-token``). Requests with
-explicit credentials (``Authorization: Basic`` or ``Bearer``) are not affected, and browser forms keep
-plone.protect's own protection. One gate for every service, ours and plone.restapi's.
+a valid plone.protect token in the ``X-CSRF-TOKEN`` header (``GET <site>/@csrf-token``). A browser also
+re-sends HTTP Basic credentials it has cached (a ZMI login) with cross-site requests, so a write with Basic
+credentials must not come as one of the content types a cross-site form can send without a CORS preflight
+(form-encoded, multipart, ``text/plain`` or none). Bearer (JWT) requests, which a browser never makes up by
+itself, are not affected, and browser forms keep plone.protect's own protection. One gate for every
+service, ours and plone.restapi's.
 """
 
 from plone.protect import createToken
@@ -23,18 +26,23 @@ from links.content.interfaces import ILinksContentLayer
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Login cookies: Plone's session (plone.session) and plone.restapi's JWT cookie.
 COOKIES = ("__ac", "auth_token")
-#: Services a client calls before it has credentials of its own.
-EXEMPT = frozenset({"@login"})
+#: Services a client calls before it has credentials of its own, or that change nothing (checking a document).
+EXEMPT = frozenset({"@login", "@verify"})
+#: Content types a cross-site HTML form can send without a CORS preflight ("" for none).
+FORM_TYPES = frozenset({"", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 #: A form field name no request carries, so plone.protect reads the token from the X-CSRF-TOKEN header only.
 _HEADER_ONLY = "links.content.csrf-header-only"
 
 
-def explicit_credentials(request) -> bool:
-    """Whether the request brings its own credentials (Basic or Bearer), which a browser does not add to a
-    cross-site request by itself."""
+def _authorization(request) -> str:
     # Zope moves the Authorization header out of the environment into ``_auth`` while publishing.
-    header = (getattr(request, "_auth", None) or request.getHeader("Authorization") or "").strip().lower()
-    return header.startswith(("basic ", "bearer "))
+    return (getattr(request, "_auth", None) or request.getHeader("Authorization") or "").strip().lower()
+
+
+def explicit_credentials(request) -> bool:
+    """Whether the request brings its own credentials (Basic or Bearer). Bearer is never added by a
+    browser; Basic is, once cached, which ``check_rest_write`` handles."""
+    return _authorization(request).startswith(("basic ", "bearer "))
 
 
 def cookie_credentials(request) -> bool:
@@ -57,12 +65,20 @@ def check_rest_write(event) -> None:
         return
     # plone.rest names a service "<METHOD>_<accept>_<name>".
     name = (getattr(published, "__name__", "") or "").rsplit("_", 1)[-1]
-    if name in EXEMPT or explicit_credentials(request) or not cookie_credentials(request):
+    if name in EXEMPT:
+        return
+    content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
+    if _authorization(request).startswith("basic ") and content_type in FORM_TYPES:
+        raise Forbidden(
+            "A REST write with HTTP Basic credentials must be sent as JSON (Content-Type: application/json) "
+            "or as the file it uploads, not as a form: a browser re-sends cached Basic credentials to "
+            "cross-site forms."
+        )
+    if explicit_credentials(request) or not cookie_credentials(request):
         return
     user = request.get("AUTHENTICATED_USER")
     if user is None or user.getUserName() == "Anonymous User":
         return
-    content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise Forbidden(
             "A REST write with a login cookie must be sent as Content-Type: application/json with an "
