@@ -79,7 +79,6 @@ def test_basic_auth_needs_no_token(records, functional_portal):
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("endpoint,body", [("@assign-reviewer", ASSIGN), ("@revert", {"version": 0})])
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_basic_auth_as_a_cross_site_form_is_refused(records, functional_portal, content_type):
     """A browser re-sends cached Basic credentials (a ZMI login) with a cross-site form: such a write must
@@ -95,6 +94,7 @@ def test_basic_auth_as_a_cross_site_form_is_refused(records, functional_portal, 
     assert list(clocks.get(records["complaint"], "complaint-acknowledgement").pauses) == []
 
 
+@pytest.mark.parametrize("endpoint,body", [("@assign-reviewer", ASSIGN), ("@revert", {"version": 0})])
 def test_every_write_service_is_covered(browser, records, endpoint, body):
     session, base = browser
     target = records["complaint"].getId()

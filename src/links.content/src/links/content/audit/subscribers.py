@@ -90,10 +90,16 @@ def object_modified(obj, event):
             names.append(name.split(".")[-1])
     details = {"fields": sorted(set(names))}
     if names and not IConfidentialRecord.providedBy(obj):
+        # Values of fields with a read permission stay out of the trail whatever the record's markers say
+        # (a declaration becomes confidential in a subscriber that runs after this one): names only.
+        from links.content.disclosure import field_read_permissions
+
+        protected = field_read_permissions(obj)
         before = _old_state(obj)
         details["changes"] = {
             name: {"before": _plain(before.get(name)), "after": _plain(getattr(obj, name, None))}
             for name in details["fields"]
+            if name not in protected
         }
     api.record("record.modified", obj, details)
 
