@@ -125,3 +125,16 @@ def test_a_mail_server_that_is_down_does_not_undo_the_complaint(portal, mailhost
     monkeypatch.setattr(api.portal, "send_email", refuse)
     _commit_hooks()
     assert receipt.reference.lower() in portal["complaints"]
+
+
+def test_the_receipt_goes_to_one_address_only():
+    """A list of addresses would make the network's receipt a spam relay (attacker review)."""
+    import pytest
+    from zope.interface import Invalid
+
+    from links.content.frontdoor.forms import an_address
+
+    assert an_address("alice@example.org")
+    for value in ("a@x.org,b@y.org", "a@x.org; b@y.org", "Alice <a@x.org>", "a@x.org b@y.org", "nobody"):
+        with pytest.raises(Invalid):
+            an_address(value)

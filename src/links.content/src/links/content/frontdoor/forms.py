@@ -8,6 +8,8 @@ nothing of any other case is ever shown.
 
 from __future__ import annotations
 
+import re
+
 from plone.autoform.form import AutoExtensibleForm
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from z3c.form import button
@@ -37,9 +39,13 @@ def must_agree(value) -> bool:
     return True
 
 
+#: One address, nothing else: no list of recipients for the receipt (attacker review).
+ONE_ADDRESS = re.compile(r"^[^@\s,;<>\"()]+@[^@\s,;<>\"()]+\.[^@\s,;<>\"()]+$")
+
+
 def an_address(value) -> bool:
-    if value and ("@" not in value or " " in value.strip()):
-        raise Invalid(_("Enter an e-mail address like name@example.org."))
+    if value and not ONE_ADDRESS.match(value.strip()):
+        raise Invalid(_("Enter one e-mail address like name@example.org."))
     return True
 
 
