@@ -33,6 +33,9 @@ configure() {
     sed -e "s#^LINKS_INSTANCE_ID .*#LINKS_INSTANCE_ID client$i#" \
         -e "s#^%define CLIENTHOME .*#%define CLIENTHOME $dir/home#" \
         -e "s#blob-dir .*/blobcache#blob-dir $dir/blobcache#" "$ZOPE_CONF" >"$dir/zope.conf"
+    # HAProxy connects from $HOST and passes the visitor's address on (option forwardfor): trust it there,
+    # so per-address limits (public forms, the verify page) count visitors, not the load balancer.
+    printf '\ntrusted-proxy %s\n' "$HOST" >>"$dir/zope.conf"
     sed -e "s#$ADDRESS#$HOST:$((BASE + i))#" -e "s#zope_conf = .*#zope_conf = $dir/zope.conf#" \
         -e "s#\(/var/log/instance\)#\1-client$i#g" "$WSGI_INI" >"$dir/wsgi.ini"
     sed -e "s#'$ZOPE_CONF'#'$dir/zope.conf'#" -e "s#'$WSGI_INI'#'$dir/wsgi.ini'#" "$BIN/instance" >"$dir/instance"
@@ -53,6 +56,7 @@ start() {
     {
         printf 'global\n    maxconn 512\ndefaults\n    mode http\n    timeout connect 5s\n'
         printf '    timeout client 300s\n    timeout server 300s\n    retries 2\n    option redispatch\n'
+        printf '    option forwardfor\n'
         printf 'frontend links\n    bind %s\n    default_backend zope\n' "$ADDRESS"
         printf 'backend zope\n    balance leastconn\n    option httpchk GET /\n'
         for i in $(seq 1 "$n"); do printf '    server client%s %s:%s check inter 2s\n' "$i" "$HOST" $((BASE + i)); done
