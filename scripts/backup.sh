@@ -14,6 +14,7 @@
 # copy names is there), then the read-event files (append-only: at least as long as when the database was
 # copied) and the keys.
 set -euo pipefail
+umask 077 # backups and what a restore sets aside hold keys and the whole database: the owner's only
 cd "$(dirname "$0")/.."
 source scripts/deployment.sh
 
@@ -93,7 +94,10 @@ restore() {
     else
         [ -d "$source/filestorage" ] || die "Refusing: $source has no database (filestorage/)."
     fi
-    local listed actual
+    local listed actual odd
+    # Only plain files and folders: a symbolic link would bring in something the manifest cannot vouch for.
+    odd=$(cd "$source" && find . ! -type f ! -type d | head -3 | tr '\n' ' ')
+    [ -z "$odd" ] || die "Refusing: $source holds something that is neither a file nor a folder: $odd"
     listed=$(cut -c67- "$source/$MANIFEST" | sort)
     actual=$(cd "$source" && find . -type f ! -name "$MANIFEST" | sort)
     [ "$listed" = "$actual" ] || die "Refusing: the files in $source are not the ones its manifest lists (added or removed)."
