@@ -73,6 +73,8 @@ def _withheld(details, key) -> bool:
 def _comment(details) -> str:
     if _withheld(details, "comment"):
         return f" Comment: {WITHHELD}."
+    if details.get("commented") is True:  # a confidential record: the trail says only that there was one
+        return " A comment was given (kept with the record, not in the audit trail)."
     comment = (details.get("comment") or "").strip()
     return f" Comment: {_quoted(comment)}." if comment else ""
 
