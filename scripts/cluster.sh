@@ -71,6 +71,13 @@ start() {
             [ $waited -lt $((START_TIMEOUT * 2)) ] || die "client$i did not answer on port $((BASE + i))."
         done
     done
+    # HAProxy sends nothing to a client until its health check has seen it up (503 until then).
+    local waited=0
+    until [ "$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' "http://$HOST:$BASE/")" != 503 ]; do
+        sleep 0.5
+        waited=$((waited + 1))
+        [ $waited -lt $((START_TIMEOUT * 2)) ] || die "HAProxy found no client up on port $BASE."
+    done
     echo "Serving http://localhost:$BASE/$SITE_ID through HAProxy, $n clients on ports $((BASE + 1))-$((BASE + n)). 'make stop-cluster' stops them."
 }
 
