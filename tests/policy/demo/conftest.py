@@ -20,6 +20,19 @@ def functional(demo_functional_session, demo_functional):
     return demo_functional
 
 
+@pytest.fixture
+def sealed(functional_portal):
+    """The demo site with a signed audit checkpoint, as ``create_site`` leaves a real site (#15); the test
+    layer installs the profiles without it."""
+    import transaction
+
+    from links.content.audit import api as audit
+
+    audit.checkpoint(functional_portal)
+    transaction.commit()
+    return functional_portal
+
+
 # Real-browser tests: Debian's chromium driven by Playwright (no downloaded browser build).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Headless and quiet: no sandbox as root in CI, and no background calls to the closed network.

@@ -89,7 +89,7 @@ def test_officer_acknowledges_sees_deadlines_and_assigns_a_reviewer(
 
 
 def test_auditor_reads_history_compares_versions_and_verifies_the_trail(
-    functional_portal, page, log_in, accessible
+    sealed, functional_portal, page, log_in, accessible
 ):
     url = functional_portal.absolute_url()
     log_in(page, url, "auditor")

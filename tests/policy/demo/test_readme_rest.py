@@ -49,7 +49,8 @@ def _concrete(url: str, site: str) -> str:
 
 
 @pytest.mark.parametrize(("method", "url"), examples())
-def test_readme_example_reaches_its_service(functional_portal, method, url):
+def test_readme_example_reaches_its_service(sealed, method, url):
+    functional_portal = sealed
     import requests
     from plone.app.testing import SITE_OWNER_NAME
     from plone.app.testing import SITE_OWNER_PASSWORD
