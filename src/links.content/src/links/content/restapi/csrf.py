@@ -7,11 +7,11 @@ enctype="text/plain">`` could POST for a logged-in browser (only SameSite=Lax on
 way). Here every state-changing API request (POST, PUT, PATCH, DELETE) that is authenticated by a cookie
 (Plone's ``__ac`` session or a JWT ``auth_token`` cookie) must carry ``Content-Type: application/json`` and
 a valid plone.protect token in the ``X-CSRF-TOKEN`` header (``GET <site>/@csrf-token``). A browser also
-re-sends HTTP Basic credentials it has cached (a ZMI login) with cross-site requests, so a write with Basic
-credentials must not come as one of the content types a cross-site form can send without a CORS preflight
-(form-encoded, multipart, ``text/plain`` or none). Bearer (JWT) requests, which a browser never makes up by
-itself, are not affected, and browser forms keep plone.protect's own protection. One gate for every
-service, ours and plone.restapi's.
+re-sends HTTP Basic credentials it has cached (a ZMI login) with cross-site requests (a form, or a
+``no-cors`` fetch without a body), and every such request carries the page's ``Origin``: a write with Basic
+credentials from another origin is refused, while scripts (which send no ``Origin``) and the site's own pages
+pass. Bearer (JWT) requests, which a browser never makes up by itself, are not affected, and browser forms
+keep plone.protect's own protection. One gate for every service, ours and plone.restapi's.
 """
 
 from plone.protect import createToken
@@ -28,8 +28,6 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 COOKIES = ("__ac", "auth_token")
 #: Services a client calls before it has credentials of its own, or that change nothing (checking a document).
 EXEMPT = frozenset({"@login", "@verify"})
-#: Content types a cross-site HTML form can send without a CORS preflight ("" for none).
-FORM_TYPES = frozenset({"", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 #: A form field name no request carries, so plone.protect reads the token from the X-CSRF-TOKEN header only.
 _HEADER_ONLY = "links.content.csrf-header-only"
 
@@ -37,6 +35,16 @@ _HEADER_ONLY = "links.content.csrf-header-only"
 def _authorization(request) -> str:
     # Zope moves the Authorization header out of the environment into ``_auth`` while publishing.
     return (getattr(request, "_auth", None) or request.getHeader("Authorization") or "").strip().lower()
+
+
+def _cross_origin(request) -> bool:
+    """Whether a browser sent the request from a page of another origin (its ``Origin`` header, which
+    browsers add to every cross-origin POST; scripts send none)."""
+    origin = (request.getHeader("Origin") or "").strip().rstrip("/").lower()
+    if not origin:
+        return False
+    own = (request.get("SERVER_URL") or "").strip().rstrip("/").lower()
+    return origin != own
 
 
 def explicit_credentials(request) -> bool:
@@ -67,13 +75,12 @@ def check_rest_write(event) -> None:
     name = (getattr(published, "__name__", "") or "").rsplit("_", 1)[-1]
     if name in EXEMPT:
         return
-    content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
-    if _authorization(request).startswith("basic ") and content_type in FORM_TYPES:
+    if _authorization(request).startswith("basic ") and _cross_origin(request):
         raise Forbidden(
-            "A REST write with HTTP Basic credentials must be sent as JSON (Content-Type: application/json) "
-            "or as the file it uploads, not as a form: a browser re-sends cached Basic credentials to "
-            "cross-site forms."
+            "A REST write with HTTP Basic credentials may not come from a page of another site (its Origin "
+            "header): a browser re-sends cached Basic credentials to cross-site requests."
         )
+    content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
     if explicit_credentials(request) or not cookie_credentials(request):
         return
     user = request.get("AUTHENTICATED_USER")
